@@ -1,0 +1,122 @@
+# tb - an LLM trading bot run by cron.  See README.md.
+#
+#   make            build libtb and the programs into build/
+#   make check      install missing Debian packages, build, run every suite
+#   make asan       the same suites on an AddressSanitizer+UBSan build
+#   make demo       a whole trading day against the local fake services
+#   make bench      speed and memory figures (tests/bench/)
+#   make install    programs and man pages under $(PREFIX)
+
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man/man1
+
+PKGS     = libcurl libcjson sqlite3 libconfuse
+DEB_PKGS = libcurl4-openssl-dev libcjson-dev libsqlite3-dev libconfuse-dev \
+           bats bats-assert bats-support sqlite3 jq python3 curl util-linux \
+           pkg-config gcc make tzdata
+
+ifeq ($(SANITIZE),1)
+B        = build-asan
+SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+OPT      = -O1 -g -fno-omit-frame-pointer $(SAN)
+else
+B        = build
+SAN      =
+OPT      = -O2 -g
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  ?= $(OPT)
+CFLAGS  += -std=c11 -D_GNU_SOURCE -DTB_VERSION=\"$(VERSION)\" -Wall -Wextra \
+           -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Ilib $(PKG_CFLAGS) -MMD -MP
+LDFLAGS += $(SAN)
+LDLIBS  += $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC  = $(wildcard lib/*.c)
+LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o) $(B)/lib/migrations.o
+PROG_SRC = $(wildcard bin/*.c)
+PROGS    = $(PROG_SRC:bin/%.c=$(B)/bin/%)
+SCRIPTS  = $(patsubst bin/%,$(B)/bin/%,$(filter-out %.c %.1,$(wildcard bin/tb-*)))
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TOOL_SRC = $(wildcard tests/tools/*.c)
+TOOLS    = $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
+MIGRATIONS = $(sort $(wildcard sql/[0-9]*.sql))
+
+all: $(PROGS) $(SCRIPTS)
+
+$(B)/lib/%.o: lib/%.c | $(B)/lib
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The migrations are compiled into libtb, so an installed program needs no sql/.
+$(B)/lib/migrations.c: $(MIGRATIONS) sql/embed.sh | $(B)/lib
+	sh sql/embed.sh $(MIGRATIONS) > $@
+
+$(B)/lib/migrations.o: $(B)/lib/migrations.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libtb.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(B)/bin/%: bin/%.c $(B)/libtb.a | $(B)/bin
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtb.a $(LDLIBS)
+
+$(B)/bin/tb-%: bin/tb-% | $(B)/bin
+	cp $< $@ && chmod 755 $@
+
+$(B)/tests/%: tests/unit/%.c $(B)/libtb.a | $(B)/tests
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libtb.a $(LDLIBS)
+
+# Test programs the bats suites drive (not installed).
+$(B)/tools/%: tests/tools/%.c $(B)/libtb.a | $(B)/tools
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtb.a $(LDLIBS)
+
+$(B)/lib $(B)/bin $(B)/tests $(B)/tools:
+	mkdir -p $@
+
+units: $(UNITS) $(TOOLS)
+
+# Install the Debian packages the build and the tests need (as root),
+# or say which command would.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "make deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+	  echo "make deps: missing Debian packages; run: sudo apt-get install$$missing" >&2; exit 1; \
+	fi
+
+check: deps
+	$(MAKE) all units
+	TB_BUILD=$(B) sh tests/run.sh
+
+asan:
+	$(MAKE) check SANITIZE=1
+
+demo: deps
+	$(MAKE) all
+	TB_BUILD=$(B) sh tests/demo.sh
+
+bench: deps
+	$(MAKE) all
+	TB_BUILD=$(B) sh tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)
+	for m in bin/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR); done; true
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all units deps check asan demo bench install clean
+
+-include $(LIB_OBJ:.o=.d) $(PROGS:=.d) $(UNITS:=.d) $(TOOLS:=.d)
