@@ -128,29 +128,63 @@ settle_date(struct tb_app *app, tb_err *e)
 static int
 check_schedule(struct tb_app *app)
 {
-	char reason[160], at[26];
-	time_t slot;
+	char reason[200], at[26];
+	enum clock_due due;
 
 	if (app->scheduled == NULL)
 		return 0;
-	switch (clock_due(config_parse_hhmm(app->scheduled),
-	    app->cfg.misfire_grace_seconds, app->now, &slot)) {
-	case DUE_EARLY:
+	due = clock_due(config_parse_hhmm(app->scheduled),
+	    app->cfg.misfire_grace_seconds, app->now, &app->slot);
+	if (due == DUE_NOW)
+		return 0;
+	if (due == DUE_MISSED && (app->flags & APP_CHAINED) &&
+	    (app->flags & APP_DB) && app->now < app->slot + APP_CHAIN_WINDOW) {
+		app->chain_check = 1;	/* decided once the database is open */
+		return 0;
+	}
+	if (due == DUE_EARLY)
 		snprintf(reason, sizeof reason, "not due: scheduled for %s, "
 		    "now is %s", app->scheduled, clock_iso_local(app->now, at));
-		break;
-	case DUE_MISSED:
+	else
 		snprintf(reason, sizeof reason, "missed: scheduled for %s, now "
 		    "is %s, later than the %lds grace", app->scheduled,
 		    clock_iso_local(app->now, at),
 		    app->cfg.misfire_grace_seconds);
-		break;
-	default:
-		return 0;
-	}
 	app_skip(app, reason);
 	return 1;
 }
+
+/*
+ * An APP_CHAINED program past its grace: due only if tb-decide's run for
+ * this date started inside the slot's grace (the chain it belongs to).
+ */
+static int
+check_chain(struct tb_app *app, tb_err *e)
+{
+	char from[21], to[21], reason[200];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(app->db, "SELECT 1 FROM runs WHERE program = "
+	    "'tb-decide' AND date = ? AND status = 'ok' AND started_at >= ? "
+	    "AND started_at <= ?", &st, e) != 0)
+		return TB_EINTERNAL;
+	db_bind_text(st, 1, app->day);
+	db_bind_text(st, 2, clock_iso_utc(app->slot, from));
+	db_bind_text(st, 3, clock_iso_utc(app->slot +
+	    app->cfg.misfire_grace_seconds, to));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return db_fail(app->db, "read runs", e);
+	snprintf(reason, sizeof reason, "missed: scheduled for %s and "
+	    "tb-decide did not run for that slot", app->scheduled);
+	app_skip(app, reason);
+	return 0;
+}
+
 
 /*
  * We hold the program's lock, so a run of it still marked 'running' died
@@ -229,9 +263,13 @@ app_start(struct tb_app *app, int flags)
 	if ((flags & APP_LOCK) && (rc = lock_acquire(app->cfg.home,
 	    app->program, &app->lock_fd, &e)) != 0)
 		return app_fail(app, &e);
-	if ((flags & APP_DB) && ((rc = db_open(app->cfg.home, &app->db, &e))
-	    != 0 || (!(flags & APP_NO_RUN) &&
-	    (rc = record_run_start(app, &e)) != 0)))
+	if ((flags & APP_DB) && (rc = db_open(app->cfg.home, &app->db, &e)))
+		return app_fail(app, &e);
+	if (app->chain_check && ((rc = check_chain(app, &e)) != 0 ||
+	    app->skipped))
+		return rc != 0 ? app_fail(app, &e) : 0;
+	if ((flags & APP_DB) && !(flags & APP_NO_RUN) &&
+	    (rc = record_run_start(app, &e)) != 0)
 		return app_fail(app, &e);
 	if ((rc = http_global_init(&e)) != 0)
 		return app_fail(app, &e);

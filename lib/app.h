@@ -13,7 +13,13 @@
  *   3. APP_TRADING_DAY: a weekend or holiday is skipped ("not a trading
  *      day") unless --force, before any lock, database or network;
  *   4. --scheduled HH:MM: not due yet, or missed by more than
- *      misfire_grace_seconds, is skipped;
+ *      misfire_grace_seconds, is skipped.  APP_CHAINED programs (tb-approve
+ *      and tb-execute, which cron runs after `tb-decide --scheduled T &&`)
+ *      are also due later than the grace when tb-decide's run for this
+ *      date started inside the slot's grace and the slot is less than
+ *      APP_CHAIN_WINDOW seconds old: the chain goes on however long
+ *      deciding and approving took, while the other zone offset's entry
+ *      of the same slot (an hour away) still skips;
  *   5. APP_LOCK: the program's lock (exit 75 when held);
  *   6. APP_DB: open and migrate the database, and record a `runs` row.
  *
@@ -42,7 +48,8 @@ enum app_flags {
 	APP_LOCK = 1 << 1,		/* one instance at a time */
 	APP_DB = 1 << 2,		/* open the database, record the run */
 	APP_NO_SUMMARY = 1 << 3,	/* the program prints its own document */
-	APP_NO_RUN = 1 << 4		/* with APP_DB: a viewer, no runs row */
+	APP_NO_RUN = 1 << 4,		/* with APP_DB: a viewer, no runs row */
+	APP_CHAINED = 1 << 5		/* runs after tb-decide in the cron chain */
 };
 
 /* Option codes of the common long options (outside any short option). */
@@ -60,6 +67,9 @@ enum app_option_code {
 	{ "version", no_argument, NULL, APP_OPT_VERSION },		\
 	{ "verbose", no_argument, NULL, 'v' },				\
 	{ "help", no_argument, NULL, 'h' }
+
+/* How long after its slot a cron chain may still run (under an hour). */
+#define APP_CHAIN_WINDOW 3000
 
 struct tb_app {
 	const char *program;		/* "tb-collect" */
@@ -84,6 +94,8 @@ struct tb_app {
 	const char *virtual_trader;
 	long long run_id;		/* runs.id, 0 without APP_DB */
 	int skipped;
+	int chain_check;		/* missed: due only as a chain's tail */
+	time_t slot;			/* --scheduled slot instant */
 	cJSON *summary;			/* the one-line result */
 };
 

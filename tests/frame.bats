@@ -139,3 +139,22 @@ not_due() {
 	assert_success
 	wait
 }
+
+@test "a chained program past the grace runs only in tb-decide's chain" {
+	# Slot 17:10 CEST on Monday 2026-03-30 = 15:10 UTC.
+	local late=2026-03-30T15:30:00Z
+	TB_NOW=$late run --separate-stderr "$APPRUN" --name tb-execute --chained --scheduled 17:10
+	assert_success
+	[ "$(json_field .status)" = skipped ]
+	[[ "$(json_field .reason)" == *"tb-decide did not run"* ]]
+	tb_sql "INSERT INTO runs (program, date, started_at, status) VALUES ('tb-decide', '2026-03-30', '2026-03-30T15:10:04Z', 'ok')"
+	TB_NOW=$late run --separate-stderr "$APPRUN" --name tb-execute --chained --scheduled 17:10
+	[ "$(json_field .status)" = ok ]
+	# The other offset's entry an hour later is not part of that chain.
+	TB_NOW=2026-03-30T16:10:00Z run --separate-stderr "$APPRUN" --name tb-execute --chained --scheduled 17:10
+	[ "$(json_field .status)" = skipped ]
+	[[ "$(json_field .reason)" == missed* ]]
+	# Without --chained the grace alone decides.
+	TB_NOW=$late run --separate-stderr "$APPRUN" --name tb-approve --scheduled 17:10
+	[ "$(json_field .status)" = skipped ]
+}

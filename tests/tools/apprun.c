@@ -4,6 +4,7 @@
  * the lock, the database and the runs record, exit codes.
  *
  *   apprun [common options] [--sleep S] [--fail CODE] [--name PROGRAM]
+ *          [--chained]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -20,13 +21,15 @@ main(int argc, char *argv[])
 		{ "sleep", required_argument, NULL, 's' },
 		{ "fail", required_argument, NULL, 'f' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "chained", no_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tb_app app;
-	int ch, rc, sleep_s = 0, fail = 0;
+	int ch, rc, sleep_s = 0, fail = 0, flags;
 	tb_err e;
 
 	app_init(&app, "apprun");
+	flags = APP_TRADING_DAY | APP_LOCK | APP_DB;
 	while ((ch = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -38,13 +41,16 @@ main(int argc, char *argv[])
 		case 'n':
 			app.program = optarg;
 			break;
+		case 'c':
+			flags |= APP_CHAINED;
+			break;
 		default:
 			if ((rc = app_option(&app, ch, optarg)) == 1)
 				break;
 			return TB_EUSAGE;
 		}
 	}
-	if ((rc = app_start(&app, APP_TRADING_DAY | APP_LOCK | APP_DB)) != 0 ||
+	if ((rc = app_start(&app, flags)) != 0 ||
 	    app.skipped)
 		return app_finish(&app, rc);
 	cJSON_AddStringToObject(app.summary, "main_trader", app.main_trader);
