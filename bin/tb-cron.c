@@ -174,8 +174,12 @@ put_environment(const struct render *r)
 {
 	char path[PATH_MAX + 64];
 
-	snprintf(path, sizeof path, "%s:/usr/local/bin:/usr/bin:/bin",
-	    r->bindir);
+	if (strcmp(r->bindir, "/usr/local/bin") == 0 ||
+	    strcmp(r->bindir, "/usr/bin") == 0 || strcmp(r->bindir, "/bin") == 0)
+		snprintf(path, sizeof path, "/usr/local/bin:/usr/bin:/bin");
+	else
+		snprintf(path, sizeof path, "%s:/usr/local/bin:/usr/bin:/bin",
+		    r->bindir);
 	fputs("export PATH=", r->out);
 	put_quoted(r->out, path);
 	fputs(" TB_HOME=", r->out);

@@ -137,3 +137,15 @@ $(chain_line 10 17 1-5 17:10)
 	[ "$status" -eq 69 ]
 	[[ "$stderr" == *"/bin/false"* ]]
 }
+
+@test "cron/ examples are what tb-cron renders for the default configuration" {
+	local bin="$TB_BUILD/bin" ex
+	for zone in Europe/Berlin UTC; do
+		ex="$TB_ROOT/cron/tb.crontab.example"
+		[ "$zone" = UTC ] && ex="$TB_ROOT/cron/tb.crontab.utc.example"
+		TB_HOME=/home/trader/.local/share/tb TZ=$zone run tb-cron --print
+		assert_success
+		diff <(printf '%s\n' "$output" | sed "s#$bin:##g; s#$bin#/usr/local/bin#g") \
+		    <(grep -v '^# Example\|^# programs installed\|^# summer entry' "$ex")
+	done
+}
