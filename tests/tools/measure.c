@@ -75,7 +75,7 @@ main(int argc, char *argv[])
 	static double walls[MAX_RUNS];
 	const char *setup = NULL, *start_file = NULL;
 	int ch, n = 5, i, failed = 0, rc;
-	long rss, peak = 0;
+	long rss = 0, peak = 0;
 
 	while ((ch = getopt(argc, argv, "n:s:o:")) != -1) {
 		switch (ch) {
