@@ -47,7 +47,8 @@
  *
  * Limits.  connect_timeout_ms (default 5000), timeout_ms (default 30000, per
  * attempt), max_response bytes (default 8 MiB): a larger body aborts the
- * transfer and fails the request ("response over N bytes").
+ * transfer and fails the request ("response over N bytes"); the header
+ * block is capped the same way.
  *
  * Secrets.  Header values and bodies are never logged.  URLs in log lines
  * and in error messages pass through log_redact().  Log lines name the
