@@ -1,0 +1,170 @@
+/*
+ * t212.h - the Trading 212 Public API (v0) client core.
+ *
+ * Base URL: cfg->t212_base_url (demo or live, or a fake in tests) + the
+ * path, e.g. "/api/v0/equity/orders/market".  Read ../shared-derived
+ * tests/fixtures/t212/README.md for the shapes, limits and gotchas.
+ *
+ * Auth: T212_API_KEY with T212_API_SECRET -> "Authorization: Basic
+ * base64(key:secret)"; a key without a secret -> the bare header
+ * "Authorization: <key>".  t212_init fails (TB_ECONFIG, naming
+ * T212_API_KEY) when there is no key.
+ *
+ * Rate limits: every response carries x-ratelimit-remaining and
+ * x-ratelimit-reset (unix time).  The client remembers them per endpoint
+ * and, before the next request to an endpoint whose remaining count is 0,
+ * sleeps until its reset, plus a second as the reset is given in whole
+ * seconds, at most 65 s ("wait, don't fail"); a 429 is retried after the
+ * reset by the HTTP layer (a 429 is safe to retry even for an order: the
+ * broker refused it before acting).
+ *
+ * Errors: a non-2xx answer is TB_EUNAVAIL (5xx, transport) or TB_EDATA
+ * (4xx: the broker refused the request), and *e carries the broker's
+ * message parsed from either error shape:
+ *   2024: {"code":"InsufficientResources","clarification":"..."}
+ *   2026: {"type":"/api-errors/...","title":"...","status":400,"detail":"..."}
+ * The raw body stays in the request (req->response) for the trade's error.
+ */
+#ifndef TB_T212_H
+#define TB_T212_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "config.h"
+#include "err.h"
+#include "http.h"
+
+#define T212_MAX_ENDPOINTS 12
+
+struct t212_limit {
+	char endpoint[48];		/* path without ids/query, e.g. "/equity/orders" */
+	long remaining;			/* -1 when unknown */
+	time_t reset;			/* unix time */
+};
+
+struct t212_client {
+	const struct tb_config *cfg;	/* borrowed */
+	char *auth_header;		/* "Authorization: ..." (secret!) */
+	struct t212_limit limits[T212_MAX_ENDPOINTS];
+	size_t nlimits;
+};
+
+/* Prepare a client; TB_ECONFIG when T212_API_KEY is missing. */
+int t212_init(struct t212_client *c, const struct tb_config *cfg, tb_err *e);
+void t212_free(struct t212_client *c);
+
+/*
+ * Send one request: method "GET"/"POST", path from "/equity/..." (the
+ * client prefixes base URL and "/api/v0"), an optional JSON body.
+ * idempotent = 0 for market orders.  req need not be initialised: it is
+ * set up here.  On return *req holds the outcome (status, body,
+ * headers): the caller calls http_request_reset(req) in every case.
+ * Returns 0 on 2xx, else TB_EUNAVAIL or TB_EDATA as above (a 408 or a
+ * 429 still refused after the retries is TB_EUNAVAIL), TB_ECONFIG
+ * without a key, TB_EINTERNAL when out of memory.  A 2xx answer that
+ * is not the JSON expected is TB_EUNAVAIL in the functions below.
+ */
+int t212_request(struct t212_client *c, const char *method, const char *path,
+    const char *body, int idempotent, struct http_request *req, tb_err *e);
+
+/*
+ * The broker's message from an error body of either shape, into buf:
+ * "InsufficientResources: Not enough free cash" or "The request is
+ * invalid: Invalid payload"; the raw body (cut) when it is neither.
+ */
+void t212_error_message(const char *body, char *buf, size_t bufsz);
+
+/* GET /equity/metadata/instruments and /exchanges: parsed arrays (caller frees). */
+int t212_get_instruments(struct t212_client *c, cJSON **out, tb_err *e);
+int t212_get_exchanges(struct t212_client *c, cJSON **out, tb_err *e);
+
+/*
+ * One order as the broker reports it: the answer to a market order, an
+ * item of the pending list, one pending order, or a history item (2026
+ * shape {"order":{...},"fill":{...}}, or the 2024 flat shape with
+ * orderedQuantity/dateCreated/fillPrice).  A text field too long for its
+ * buffer makes the order unreadable (TB_EDATA), never truncated.
+ */
+struct t212_order {
+	char id[32];			/* the broker's order id, decimal */
+	char ticker[48];		/* "AAPL_US_EQ" */
+	char status[32];		/* "NEW", "FILLED", "CANCELLED", ... */
+	char initiated_from[16];	/* "API"; "" when not reported */
+	int sell;			/* side SELL, or a negative quantity */
+	double quantity;		/* shares ordered, >= 0 */
+	double filled_quantity;		/* shares filled; NAN when unknown */
+	double filled_value;		/* in the instrument's currency; NAN */
+	double fill_price;		/* per share, instrument currency; NAN */
+	double wallet_value;		/* fill's net value in the account
+					 * currency (walletImpact); NAN */
+	char wallet_currency[8];	/* "EUR"; "" when unknown */
+	time_t created_at;		/* 0 when absent or unreadable */
+};
+
+/* What became of an order, from its status. */
+enum t212_state {
+	T212_OPEN,			/* still working (NEW, CONFIRMED, ...) */
+	T212_FILLED,			/* FILLED */
+	T212_DEAD			/* CANCELLED, REJECTED, REPLACED */
+};
+
+/* Parse one order object of any of the shapes above.  0 or TB_EDATA. */
+int t212_order_parse(const cJSON *item, struct t212_order *o, tb_err *e);
+
+enum t212_state t212_order_state(const struct t212_order *o);
+
+/*
+ * Whether an error body is the broker's "wrong quantity precision"
+ * refusal: a code or text that mentions precision or decimals (the 2024
+ * code is QuantityPrecisionMismatch).
+ */
+int t212_is_precision_error(const char *body);
+
+/*
+ * POST /equity/orders/market {"ticker","quantity","extendedHours":false}
+ * with quantity written with exactly `decimals` decimals (0..8), negative
+ * for a sell.  The caller has already truncated quantity.  NOT idempotent:
+ * sent once; only a 429 (refused before acting) is retried.  On 0, *o is
+ * the broker's answer.  On failure req keeps the answer (status and raw
+ * body) for the caller's journal; the caller calls http_request_reset(req)
+ * in every case.  Returns as t212_request.
+ */
+int t212_market_order(struct t212_client *c, const char *ticker,
+    double quantity, int decimals, int sell, struct http_request *req,
+    struct t212_order *o, tb_err *e);
+
+/*
+ * GET /equity/orders: the open orders.  *out is a malloc'ed array of *n
+ * orders (caller frees; NULL when none); unreadable items are skipped
+ * with a warning.
+ */
+int t212_pending_orders(struct t212_client *c, struct t212_order **out,
+    size_t *n, tb_err *e);
+
+/*
+ * GET /equity/orders/{id}: one open order.  0 with *found = 1 and *o
+ * filled; 0 with *found = 0 when the broker answers 404 (the order is no
+ * longer open: look in the history).  Other failures as t212_request.
+ */
+int t212_get_order(struct t212_client *c, const char *id,
+    struct t212_order *o, int *found, tb_err *e);
+
+/*
+ * GET /equity/history/orders?ticker=T&limit=50, following nextPagePath as
+ * given, at most max_pages pages (0: 20), stopping early after a page
+ * whose orders were all created before `since` (0: never stop early; the
+ * history is newest first).  ticker NULL: all tickers.  out and n as for
+ * t212_pending_orders.
+ */
+int t212_history_orders(struct t212_client *c, const char *ticker,
+    time_t since, int max_pages, struct t212_order **out, size_t *n,
+    tb_err *e);
+
+/* GET /equity/account/summary and /equity/positions, parsed (caller frees). */
+int t212_account_summary(struct t212_client *c, cJSON **out, tb_err *e);
+int t212_positions(struct t212_client *c, cJSON **out, tb_err *e);
+
+#endif
