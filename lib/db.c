@@ -115,11 +115,35 @@ record_migration(sqlite3 *db, const struct migration *m, tb_err *e)
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "record migration", e);
 }
 
-/* Apply what the file lacks; the caller holds the transaction. */
+/* Whether schema_version records version v: 1, 0, or -1 on error. */
+static int
+migration_applied(sqlite3 *db, int v, tb_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, "SELECT 1 FROM schema_version WHERE version = ?",
+	    &st, e) != 0)
+		return -1;
+	sqlite3_bind_int(st, 1, v);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, "read schema_version", e);
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * Apply every known migration the file has not recorded, in order (so a
+ * migration numbered below one already applied is still applied once);
+ * the caller holds the transaction.
+ */
 static int
 migrate_locked(sqlite3 *db, tb_err *e)
 {
-	int current, known, rc;
+	int current, known, rc, applied;
 	size_t i;
 
 	known = tb_nmigrations > 0 ?
@@ -134,11 +158,18 @@ migrate_locked(sqlite3 *db, tb_err *e)
 		    "newer than this program knows (%d): upgrade tb before "
 		    "using this database", current, known);
 	for (i = 0; i < tb_nmigrations; i++) {
-		if (tb_migrations[i].version <= current)
+		if ((applied = migration_applied(db, tb_migrations[i].version,
+		    e)) < 0)
+			return TB_EINTERNAL;
+		if (applied)
 			continue;
-		if (db_exec(db, tb_migrations[i].sql, e) != 0)
+		if (db_exec(db, tb_migrations[i].sql, e) != 0) {
+			char why[sizeof e->msg];
+
+			snprintf(why, sizeof why, "%s", e->msg);
 			return tb_errf(e, TB_EINTERNAL, "database: migration "
-			    "%s failed: %s", tb_migrations[i].name, e->msg);
+			    "%s failed: %s", tb_migrations[i].name, why);
+		}
 		if ((rc = record_migration(db, &tb_migrations[i], e)) != 0)
 			return rc;
 	}
