@@ -668,8 +668,9 @@ load_env_file(struct tb_config *c, tb_err *e)
 
 	snprintf(path, sizeof path, "%s/tb.env", c->home);
 	if ((f = fopen(path, "r")) == NULL)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : tb_errf(e, TB_ECONFIG,
-		    "config: cannot read %s: %s", path, strerror(errno));
+		return errno == ENOENT || errno == ENOTDIR ? 0 :
+		    tb_errf(e, TB_ECONFIG, "config: cannot read %s: %s", path,
+		    strerror(errno));
 	if (fstat(fileno(f), &st) != 0 || (st.st_mode & 077) != 0 ||
 	    st.st_uid != geteuid()) {
 		fclose(f);

@@ -59,6 +59,7 @@ STATE_DEFAULTS = {
     "reddit.rate_limit": 100,
     "reddit.public_rate_limit": 10,
     "reddit.enforce_limits": False,
+    "reddit.now": None,
     "yahoo.crumb": None,
     "t212.cash": 10000.0,
     "t212.precision": {},
@@ -749,6 +750,11 @@ class Fake:
             return json_reply(429, {"message": "Too Many Requests",
                                     "error": 429}, headers)
         posts = self.reddit_posts(sub)
+        with self.lock:
+            now = self.state["reddit.now"]
+        if now is not None:
+            # Reddit at that instant: later posts do not exist yet.
+            posts = [p for p in posts if p.get("created_utc", 0) <= now]
         if sort == "hot":
             posts.sort(key=lambda p: p.get("score", 0), reverse=True)
         try:
