@@ -605,12 +605,16 @@ find_candidate(const struct rules *r, const char *raw)
 	return NULL;
 }
 
-/* The schema says number: a numeric string is not one. */
+/*
+ * The schema says number: a numeric string is not one.  A share of the
+ * budget above 100% means nothing, so it is no pick (the issue asks that
+ * an allocation of 1e9 be dropped, not scaled into the whole budget).
+ */
 static int
 allocation_ok(const cJSON *alloc)
 {
 	return cJSON_IsNumber(alloc) && isfinite(alloc->valuedouble) &&
-	    alloc->valuedouble > 0;
+	    alloc->valuedouble > 0 && alloc->valuedouble <= 100;
 }
 
 /* What a rejected allocation_pct was, for a note. */
@@ -749,7 +753,7 @@ take_pick(struct pick_set *set, struct rules *r, const cJSON *item,
 	if (!allocation_ok(alloc)) {
 		describe_allocation(detail, sizeof detail, alloc);
 		return add_note(set, e, "dropped %s: allocation_pct is not a "
-		    "finite number > 0 (%s)", cand, detail);
+		    "number above 0 and at most 100 (%s)", cand, detail);
 	}
 	for (i = 0; i < set->npicks; i++)
 		if (strcmp(set->picks[i].ticker, cand) == 0)

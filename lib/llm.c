@@ -1,0 +1,552 @@
+/*
+ * llm.c - one LLM's pipeline: ask, validate, correct once, record.
+ * See llm.h.
+ */
+#include "llm.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "anthropic.h"
+#include "clock.h"
+#include "db.h"
+#include "log.h"
+#include "minimax.h"
+
+/* cJSON's parser writes a global: one parse at a time, in any thread. */
+static pthread_mutex_t parse_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+static void	 redact_err(tb_err *);
+static int	 ask(struct llm_job *, struct llm_exchange *, tb_err *);
+static int	 validate(struct llm_job *, struct llm_exchange *,
+		    struct pick_set *, size_t *, tb_err *);
+static char	*notes_json(const struct pick_set *);
+static char	*previous_answer(const struct llm_exchange *);
+static struct llm_attempt *attempt_begin(struct llm_job *);
+static void	 attempt_end(struct llm_job *, struct llm_attempt *,
+		    const struct llm_exchange *, const char *);
+static void	*job_thread(void *);
+static int	 insert_run(sqlite3 *, const char *, const struct llm_job *,
+		    const struct llm_attempt *, long long *, tb_err *);
+static int	 replace_picks(sqlite3 *, const char *, const struct llm_job *,
+		    int, long long, struct llm_stored *, tb_err *);
+
+void
+llm_lock(void)
+{
+	pthread_mutex_lock(&parse_mutex);
+}
+
+void
+llm_unlock(void)
+{
+	pthread_mutex_unlock(&parse_mutex);
+}
+
+cJSON *
+llm_parse(const char *s, size_t len)
+{
+	cJSON *doc;
+
+	if (s == NULL)
+		return NULL;
+	llm_lock();
+	doc = cJSON_ParseWithLength(s, len);
+	llm_unlock();
+	return doc;
+}
+
+char *
+llm_redact(const char *s)
+{
+	char *out;
+	size_t size;
+
+	if (s == NULL)
+		return NULL;
+	/* "[REDACTED]" is 10 bytes and a secret at least 4: 3x is room. */
+	size = strlen(s) * 3 + 16;
+	if ((out = malloc(size)) == NULL)
+		return NULL;
+	log_redact(s, out, size);
+	return out;
+}
+
+/* An upstream message may quote a key back: scrub it in place. */
+static void
+redact_err(tb_err *e)
+{
+	char clean[sizeof e->msg];
+
+	log_redact(e->msg, clean, sizeof clean);
+	memcpy(e->msg, clean, sizeof clean);
+}
+
+const char *
+llm_provider(const char *llm_name)
+{
+	if (strcmp(llm_name, "claude") == 0)
+		return "anthropic";
+	if (strcmp(llm_name, "minimax") == 0)
+		return "minimax";
+	return NULL;
+}
+
+const char *
+llm_model(const struct tb_config *cfg, const char *llm_name)
+{
+	if (strcmp(llm_name, "claude") == 0)
+		return cfg->claude_model;
+	if (strcmp(llm_name, "minimax") == 0)
+		return cfg->minimax_model;
+	return NULL;
+}
+
+void
+llm_exchange_reset(struct llm_exchange *x)
+{
+	free(x->raw);
+	free(x->text);
+	free(x->problem);
+	cJSON_Delete(x->answer);
+	x->raw = x->text = x->problem = NULL;
+	x->answer = NULL;
+	x->http_status = x->latency_ms = 0;
+	x->tokens_in = x->tokens_out = -1;
+}
+
+static int
+ask(struct llm_job *job, struct llm_exchange *x, tb_err *e)
+{
+	if (strcmp(job->llm_name, "claude") == 0)
+		return anthropic_exchange(x, e);
+	if (strcmp(job->llm_name, "minimax") == 0)
+		return minimax_exchange(x, e);
+	return tb_errf(e, TB_EINTERNAL, "no LLM named \"%s\"", job->llm_name);
+}
+
+/*
+ * The picks in an answer.  TB_EDATA means the answer is unusable as a
+ * whole (what is wrong is in *e, fit to tell the model).
+ */
+static int
+validate(struct llm_job *job, struct llm_exchange *x, struct pick_set *set,
+    size_t *answered, tb_err *e)
+{
+	cJSON *found = NULL;
+	const cJSON *answer = x->answer, *picks;
+	int rc;
+
+	*answered = 0;
+	if (x->problem != NULL)
+		return tb_errf(e, TB_EDATA, "%s", x->problem);
+	llm_lock();
+	if (answer == NULL)
+		answer = found = picks_extract(x->text, e);
+	if (answer == NULL)
+		rc = e->code;
+	else {
+		picks = cJSON_GetObjectItemCaseSensitive(answer, "picks");
+		if (cJSON_IsArray(picks))
+			*answered = (size_t)cJSON_GetArraySize(picks);
+		rc = pick_set_from_json(answer, job->candidates,
+		    job->ncandidates, job->max_picks, job->budget_eur, set, e);
+	}
+	cJSON_Delete(found);
+	llm_unlock();
+	return rc;
+}
+
+static char *
+notes_json(const struct pick_set *set)
+{
+	cJSON *arr;
+	char *text;
+	size_t i;
+
+	if (set->nnotes == 0)
+		return NULL;
+	if ((arr = cJSON_CreateArray()) == NULL)
+		return NULL;
+	for (i = 0; i < set->nnotes; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(set->notes[i]));
+	text = cJSON_PrintUnformatted(arr);
+	cJSON_Delete(arr);
+	return text;
+}
+
+/* The unusable answer as sent back: its start, at a UTF-8 boundary. */
+static char *
+previous_answer(const struct llm_exchange *x)
+{
+	const char *s = x->raw != NULL ? x->raw : x->text;
+	size_t len;
+	char *out;
+
+	if (s == NULL)
+		return strdup("");
+	len = strlen(s);
+	if (len > LLM_PREVIOUS_MAX) {
+		len = LLM_PREVIOUS_MAX;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+	}
+	if ((out = malloc(len + 1)) == NULL)
+		return NULL;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return out;
+}
+
+static struct llm_attempt *
+attempt_begin(struct llm_job *job)
+{
+	struct llm_attempt *a = &job->attempts[job->nattempts];
+
+	memset(a, 0, sizeof *a);
+	a->attempt = ++job->nattempts;
+	a->tokens_in = a->tokens_out = -1;
+	clock_iso_utc(time(NULL), a->started_at);
+	return a;
+}
+
+/* Record the attempt's outcome; error NULL means it succeeded. */
+static void
+attempt_end(struct llm_job *job, struct llm_attempt *a,
+    const struct llm_exchange *x, const char *error)
+{
+	a->ok = error == NULL;
+	a->http_status = x->http_status;
+	a->latency_ms = x->latency_ms;
+	a->tokens_in = x->tokens_in;
+	a->tokens_out = x->tokens_out;
+	a->error = llm_redact(error);
+	a->raw_answer = x->raw != NULL ? strdup(x->raw) : NULL;
+	job->latency_ms += x->latency_ms;
+	if (x->tokens_in >= 0)
+		job->tokens_in = (job->tokens_in < 0 ? 0 : job->tokens_in) +
+		    x->tokens_in;
+	if (x->tokens_out >= 0)
+		job->tokens_out = (job->tokens_out < 0 ? 0 :
+		    job->tokens_out) + x->tokens_out;
+}
+
+int
+llm_run(struct llm_job *job)
+{
+	struct llm_exchange x;
+	struct llm_attempt *a;
+	char *previous = NULL, *correction = NULL;
+	char why[sizeof ((tb_err *)0)->msg + 32];
+	tb_err e;
+	int rc = 0;
+
+	job->ran = 1;
+	job->ok = 0;
+	job->tokens_in = job->tokens_out = -1;
+	tb_err_clear(&job->err);
+	memset(&x, 0, sizeof x);
+	x.cfg = job->cfg;
+	x.system = job->prompt->system;
+	x.user = job->prompt->user;
+	x.candidates = job->candidates;
+	x.ncandidates = job->ncandidates;
+	x.max_picks = job->max_picks;
+	x.timeout_ms = job->timeout_ms;
+	while (job->nattempts < LLM_MAX_ATTEMPTS) {
+		llm_exchange_reset(&x);
+		tb_err_clear(&e);
+		a = attempt_begin(job);
+		if ((rc = ask(job, &x, &e)) != 0) {
+			if (rc == TB_ECONFIG) {
+				/* Nothing was asked: no llm_runs row. */
+				job->nattempts--;
+				tb_errf(&job->err, rc, "%s", e.msg);
+				break;
+			}
+			attempt_end(job, a, &x, e.msg);
+			tb_errf(&job->err, rc, "%s", e.msg);
+			break;
+		}
+		rc = validate(job, &x, &job->picks, &job->answered, &e);
+		if (rc == 0) {
+			attempt_end(job, a, &x, NULL);
+			a->notes_json = notes_json(&job->picks);
+			job->ok = 1;
+			break;
+		}
+		snprintf(why, sizeof why, "unusable answer: %s", e.msg);
+		attempt_end(job, a, &x, why);
+		if (rc != TB_EDATA) {
+			tb_errf(&job->err, rc, "%s: %s", job->llm_name, e.msg);
+			break;
+		}
+		if (job->nattempts == LLM_MAX_ATTEMPTS) {
+			rc = tb_errf(&job->err, TB_EUNAVAIL, "%s: unusable answer "
+			    "after a corrective retry: %s", job->llm_name, e.msg);
+			break;
+		}
+		log_warn("%s: %s; asking once more", job->llm_name, why);
+		free(previous);
+		free(correction);
+		previous = previous_answer(&x);
+		correction = prompt_correction(e.msg, job->style);
+		if (previous == NULL || correction == NULL) {
+			rc = tb_errf(&job->err, TB_EINTERNAL, "%s: out of memory",
+			    job->llm_name);
+			break;
+		}
+		x.previous = previous;
+		x.correction = correction;
+	}
+	llm_exchange_reset(&x);
+	free(previous);
+	free(correction);
+	redact_err(&job->err);
+	return job->ok ? 0 : (job->err.code ? job->err.code : TB_EINTERNAL);
+}
+
+static void *
+job_thread(void *arg)
+{
+	llm_run(arg);
+	return NULL;
+}
+
+void
+llm_run_all(struct llm_job **jobs, size_t n)
+{
+	pthread_t *threads;
+	int *started;
+	size_t i;
+
+	threads = calloc(n ? n : 1, sizeof *threads);
+	started = calloc(n ? n : 1, sizeof *started);
+	for (i = 0; i < n; i++) {
+		if (threads != NULL && started != NULL &&
+		    pthread_create(&threads[i], NULL, job_thread, jobs[i]) == 0)
+			started[i] = 1;
+		else
+			llm_run(jobs[i]);
+	}
+	for (i = 0; i < n; i++)
+		if (started != NULL && started[i])
+			pthread_join(threads[i], NULL);
+	free(threads);
+	free(started);
+}
+
+void
+llm_job_free(struct llm_job *job)
+{
+	int i;
+
+	for (i = 0; i < job->nattempts; i++) {
+		free(job->attempts[i].error);
+		free(job->attempts[i].raw_answer);
+		free(job->attempts[i].notes_json);
+	}
+	job->nattempts = 0;
+	pick_set_free(&job->picks);
+}
+
+int
+llm_decided(sqlite3 *db, const char *date, const char *llm_name, int *yes,
+    tb_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*yes = 0;
+	if (db_prepare(db, "SELECT 1 WHERE EXISTS (SELECT 1 FROM llm_runs "
+	    "WHERE date = ?1 AND llm_name = ?2 AND status = 'ok') OR EXISTS "
+	    "(SELECT 1 FROM daily_picks WHERE date = ?1 AND llm_name = ?2)",
+	    &st, e) != 0)
+		return e->code;
+	db_bind_text(st, 1, date);
+	db_bind_text(st, 2, llm_name);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		*yes = 1;
+	else if (rc != SQLITE_DONE)
+		return db_fail(db, "reading llm_runs", e);
+	return 0;
+}
+
+/* A pick is kept when it has a trade or a human decided on it. */
+#define KEPT_PICK "(status <> 'proposed' OR EXISTS (SELECT 1 FROM trades t " \
+	"WHERE t.pick_id = p.id OR (t.llm_name = p.llm_name AND " \
+	"t.date = p.date AND t.ticker = p.ticker)))"
+
+int
+llm_kept_picks(sqlite3 *db, const char *date, const char *llm_name,
+    size_t *n, double *eur, tb_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	*eur = 0;
+	if (db_prepare(db, "SELECT count(*), coalesce(sum(CASE WHEN status "
+	    "<> 'rejected' OR EXISTS (SELECT 1 FROM trades t WHERE "
+	    "t.pick_id = p.id OR (t.llm_name = p.llm_name AND t.date = p.date "
+	    "AND t.ticker = p.ticker)) THEN amount_eur ELSE 0 END), 0) "
+	    "FROM daily_picks p WHERE date = ?1 AND llm_name = ?2 AND "
+	    KEPT_PICK, &st, e) != 0)
+		return e->code;
+	db_bind_text(st, 1, date);
+	db_bind_text(st, 2, llm_name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n = (size_t)sqlite3_column_int64(st, 0);
+		*eur = sqlite3_column_double(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "reading daily_picks", e);
+	return 0;
+}
+
+static int
+insert_run(sqlite3 *db, const char *date, const struct llm_job *job,
+    const struct llm_attempt *a, long long *id, tb_err *e)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (db_prepare(db, "INSERT INTO llm_runs (date, llm_name, provider, "
+	    "model, attempt, status, http_status, latency_ms, input_tokens, "
+	    "output_tokens, error, raw_answer, notes_json, started_at) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	    &st, e) != 0)
+		return e->code;
+	rc |= db_bind_text(st, 1, date);
+	rc |= db_bind_text(st, 2, job->llm_name);
+	rc |= db_bind_text(st, 3, llm_provider(job->llm_name));
+	rc |= db_bind_text(st, 4, llm_model(job->cfg, job->llm_name));
+	rc |= sqlite3_bind_int(st, 5, a->attempt);
+	rc |= db_bind_text(st, 6, a->ok ? "ok" : "failed");
+	rc |= a->http_status > 0 ? sqlite3_bind_int64(st, 7, a->http_status) :
+	    sqlite3_bind_null(st, 7);
+	rc |= sqlite3_bind_int64(st, 8, a->latency_ms);
+	rc |= a->tokens_in >= 0 ? sqlite3_bind_int64(st, 9, a->tokens_in) :
+	    sqlite3_bind_null(st, 9);
+	rc |= a->tokens_out >= 0 ? sqlite3_bind_int64(st, 10, a->tokens_out) :
+	    sqlite3_bind_null(st, 10);
+	rc |= db_bind_text(st, 11, a->error);
+	rc |= db_bind_text(st, 12, a->raw_answer);
+	rc |= db_bind_text(st, 13, a->notes_json);
+	rc |= db_bind_text(st, 14, a->started_at);
+	if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return db_fail(db, "storing llm_runs", e);
+	}
+	sqlite3_finalize(st);
+	*id = sqlite3_last_insert_rowid(db);
+	return 0;
+}
+
+/* Delete the replaceable picks, then insert the job's. */
+static int
+replace_picks(sqlite3 *db, const char *date, const struct llm_job *job,
+    int is_main, long long run_id, struct llm_stored *out, tb_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	const struct pick *p;
+	char now[32];
+	long long next_index = 1;
+	size_t i;
+	int rc;
+
+	if (db_prepare(db, "DELETE FROM daily_picks AS p WHERE date = ?1 AND "
+	    "llm_name = ?2 AND NOT " KEPT_PICK, &st, e) != 0)
+		return e->code;
+	db_bind_text(st, 1, date);
+	db_bind_text(st, 2, job->llm_name);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto dbfail;
+	out->replaced = (size_t)sqlite3_changes(db);
+	sqlite3_finalize(st);
+
+	if (db_prepare(db, "SELECT count(*), coalesce(max(pick_index), 0) "
+	    "FROM daily_picks WHERE date = ?1 AND llm_name = ?2", &st, e) != 0)
+		return e->code;
+	db_bind_text(st, 1, date);
+	db_bind_text(st, 2, job->llm_name);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto dbfail;
+	out->kept = (size_t)sqlite3_column_int64(st, 0);
+	next_index = sqlite3_column_int64(st, 1) + 1;
+	sqlite3_finalize(st);
+
+	clock_iso_utc(time(NULL), now);
+	if (db_prepare(db, "INSERT INTO daily_picks (date, llm_name, ticker, "
+	    "allocation_pct, amount_eur, reasoning, is_main_trader, status, "
+	    "pick_index, llm_run_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, 'proposed', ?8, ?9, ?10) ON CONFLICT (llm_name, date, "
+	    "ticker) DO NOTHING", &st, e) != 0)
+		return e->code;
+	for (i = 0; i < job->picks.npicks; i++) {
+		p = &job->picks.picks[i];
+		rc = db_bind_text(st, 1, date);
+		rc |= db_bind_text(st, 2, job->llm_name);
+		rc |= db_bind_text(st, 3, p->ticker);
+		rc |= sqlite3_bind_double(st, 4, p->allocation_pct);
+		rc |= sqlite3_bind_double(st, 5, p->amount_eur);
+		rc |= db_bind_text(st, 6, p->reasoning);
+		rc |= sqlite3_bind_int(st, 7, is_main ? 1 : 0);
+		rc |= sqlite3_bind_int64(st, 8, next_index);
+		rc |= sqlite3_bind_int64(st, 9, run_id);
+		rc |= db_bind_text(st, 10, now);
+		if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+			goto dbfail;
+		if (sqlite3_changes(db) == 1) {
+			out->stored++;
+			next_index++;
+		} else {
+			out->skipped++;
+			log_warn("%s: %s not stored: an earlier pick of it is "
+			    "kept (it has a trade or a decision)",
+			    job->llm_name, p->ticker);
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return 0;
+dbfail:
+	sqlite3_finalize(st);
+	return db_fail(db, "storing daily_picks", e);
+}
+
+int
+llm_store(sqlite3 *db, const char *date, const struct llm_job *job,
+    int is_main, struct llm_stored *out, tb_err *e)
+{
+	long long id = 0, ok_id = 0;
+	int i;
+
+	memset(out, 0, sizeof *out);
+	if (db_begin(db, e) != 0)
+		return e->code;
+	for (i = 0; i < job->nattempts; i++) {
+		if (insert_run(db, date, job, &job->attempts[i], &id, e) != 0)
+			goto fail;
+		if (job->attempts[i].ok)
+			ok_id = id;
+	}
+	if (job->ok && replace_picks(db, date, job, is_main, ok_id, out, e)
+	    != 0)
+		goto fail;
+	if (db_commit(db, e) != 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	memset(out, 0, sizeof *out);
+	return e->code;
+}

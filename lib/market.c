@@ -1,0 +1,924 @@
+/*
+ * market.c - Yahoo charts, technicals, EUR conversion and the
+ * market_data table.  See market.h.
+ *
+ * Only the main thread touches the database and parses JSON; the
+ * fundamentals thread does nothing but HTTP, so that cJSON's global
+ * error pointer is never written by two threads at once.
+ */
+#include "market.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "clock.h"
+#include "db.h"
+#include "http.h"
+#include "indicators.h"
+#include "log.h"
+#include "symbols.h"
+
+#define YAHOO_HOST		"https://query1.finance.yahoo.com"
+#define YAHOO_COOKIE_URL	"https://fc.yahoo.com"
+#define YAHOO_USER_AGENT	"Mozilla/5.0 (X11; Linux x86_64) " \
+	"AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+#define YAHOO_MODULES		"summaryDetail,defaultKeyStatistics," \
+	"financialData,assetProfile"
+#define CRUMB_MAX		64
+#define COOKIE_MAX		1024
+#define FUNDAMENTALS_TIMEOUT_MS	8000
+#define FUNDAMENTALS_PARALLEL	2	/* beside the charts' own bound */
+
+/* The REAL columns of market_data, in the order of the SQL below. */
+static const size_t quote_numbers[] = {
+	offsetof(struct market_quote, price),
+	offsetof(struct market_quote, price_eur),
+	offsetof(struct market_quote, eur_rate),
+	offsetof(struct market_quote, previous_close),
+	offsetof(struct market_quote, change_1d_pct),
+	offsetof(struct market_quote, change_5d_pct),
+	offsetof(struct market_quote, change_1m_pct),
+	offsetof(struct market_quote, high_52w),
+	offsetof(struct market_quote, low_52w),
+	offsetof(struct market_quote, avg_volume),
+	offsetof(struct market_quote, sma20),
+	offsetof(struct market_quote, sma50),
+	offsetof(struct market_quote, ema12),
+	offsetof(struct market_quote, ema26),
+	offsetof(struct market_quote, macd),
+	offsetof(struct market_quote, macd_signal),
+	offsetof(struct market_quote, macd_hist),
+	offsetof(struct market_quote, rsi14),
+	offsetof(struct market_quote, market_cap),
+	offsetof(struct market_quote, pe_ratio),
+};
+#define NNUMBERS (sizeof quote_numbers / sizeof quote_numbers[0])
+
+#define NUMBER_COLUMNS "price, price_eur, eur_rate, previous_close, " \
+	"change_1d_pct, change_5d_pct, change_1m_pct, high_52w, low_52w, " \
+	"avg_volume, sma20, sma50, ema12, ema26, macd, macd_signal, " \
+	"macd_hist, rsi14, market_cap, pe_ratio"
+
+static const char load_sql[] =
+	"SELECT name, currency, sector, " NUMBER_COLUMNS
+	" FROM market_data WHERE date = ?1 AND symbol = ?2 AND status = 'ok'";
+#define LOAD_FIRST_NUMBER 3
+
+static const char store_sql[] =
+	"INSERT OR REPLACE INTO market_data (date, symbol, status, error, "
+	"name, currency, sector, fetched_at, " NUMBER_COLUMNS ") VALUES "
+	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+	"?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)";
+#define STORE_FIRST_NUMBER 9
+
+/* One chart to fetch. */
+struct fetch {
+	struct market_quote *q;
+	char *url;
+	struct http_request req;
+};
+
+/* The fundamentals chain, run in its own thread (HTTP only). */
+struct fundamentals {
+	const struct tb_config *cfg;
+	struct market_quote **quotes;	/* borrowed */
+	size_t n;
+	int parallel;
+	char **bodies;			/* n answers, NULL where none */
+	char why[600];			/* why there are none, for DEBUG */
+};
+
+static double	*number_of(struct market_quote *, size_t);
+static double	 unit_factor(const char *, char *);
+static int	 quote_init(struct market_quote *, const char *, tb_err *);
+static int	 load_cached(sqlite3 *, const char *, struct market_quote *,
+		    tb_err *);
+static int	 store_one(sqlite3 *, sqlite3_stmt *, const char *,
+		    const char *, const struct market_quote *, tb_err *);
+static int	 store_set(sqlite3 *, const char *, const struct market_set *,
+		    tb_err *);
+static int	 plan(sqlite3 *, const char *, const char *const *, size_t,
+		    struct market_set *, tb_err *);
+static struct market_quote **uncached(struct market_set *, int, size_t,
+		    size_t *);
+static int	 first_round(const struct tb_config *, struct market_set *,
+		    int, tb_err *);
+static int	 missed_pairs(sqlite3 *, const char *, const struct tb_config *,
+		    struct market_set *, int, tb_err *);
+static int	 bind_quote(sqlite3_stmt *, const char *, const char *,
+		    const struct market_quote *);
+static char	*chart_url(const struct tb_config *, const char *);
+static int	 fetch_charts(const struct tb_config *, struct market_quote **,
+		    size_t, int, size_t *, tb_err *);
+static void	 take_chart(struct fetch *);
+static int	 add_pair(struct market_set *, const char *, size_t *,
+		    tb_err *);
+static struct market_quote *find_pair(struct market_set *, const char *);
+static void	 convert(struct market_set *, struct market_quote *);
+static void	*fundamentals_main(void *);
+static int	 fetch_crumb(struct fundamentals *, char *, char *);
+static void	 apply_fundamentals(struct fundamentals *);
+static void	 fundamentals_free(struct fundamentals *);
+static double	 raw_number(const cJSON *, const char *, const char *);
+
+static double *
+number_of(struct market_quote *q, size_t i)
+{
+	return (double *)((char *)q + quote_numbers[i]);
+}
+
+void
+market_quote_clear(struct market_quote *q)
+{
+	size_t i;
+
+	memset(q, 0, sizeof *q);
+	for (i = 0; i < NNUMBERS; i++)
+		*number_of(q, i) = NAN;
+}
+
+void
+market_quote_free(struct market_quote *q)
+{
+	if (q == NULL)
+		return;
+	free(q->symbol);
+	free(q->error);
+	free(q->name);
+	free(q->sector);
+	market_quote_clear(q);
+}
+
+static int
+quote_init(struct market_quote *q, const char *symbol, tb_err *e)
+{
+	market_quote_clear(q);
+	if ((q->symbol = strdup(symbol)) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
+	return 0;
+}
+
+void
+market_set_free(struct market_set *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++)
+		market_quote_free(&s->quotes[i]);
+	for (i = 0; i < s->nfx; i++)
+		market_quote_free(&s->fx[i]);
+	free(s->quotes);
+	free(s->fx);
+	memset(s, 0, sizeof *s);
+}
+
+const struct market_quote *
+market_find(const struct market_set *s, const char *symbol)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->quotes[i].symbol, symbol) == 0)
+			return &s->quotes[i];
+	for (i = 0; i < s->nfx; i++)
+		if (strcmp(s->fx[i].symbol, symbol) == 0)
+			return &s->fx[i];
+	return NULL;
+}
+
+/*
+ * chart_major_unit_factor(), plus Trading 212's "GBX" for pence (the
+ * market table says GBX where Yahoo says GBp), and 0 unless the major
+ * currency is a three-letter code.
+ */
+static double
+unit_factor(const char *currency, char *major)
+{
+	double factor;
+	size_t i;
+
+	if (currency != NULL && strcmp(currency, "GBX") == 0) {
+		strcpy(major, "GBP");
+		return 0.01;
+	}
+	factor = chart_major_unit_factor(currency, major);
+	if (strlen(major) != 3)
+		return 0.0;
+	for (i = 0; i < 3; i++)
+		if (!isupper((unsigned char)major[i]))
+			return 0.0;
+	return factor;
+}
+
+int
+market_fx_pair(const char *currency, char *pair, size_t pairsz)
+{
+	char major[CHART_CURRENCY_MAX];
+	int len;
+
+	if (!(unit_factor(currency, major) > 0.0))
+		return -1;
+	if (strcmp(major, "EUR") == 0)
+		return 0;
+	len = snprintf(pair, pairsz, "EUR%s=X", major);
+	if (len < 0 || (size_t)len >= pairsz)
+		return -1;
+	return 1;
+}
+
+int
+market_expected_pair(const char *symbol, char *pair, size_t pairsz)
+{
+	const struct symbols_market *m = symbols_market_yahoo(symbol);
+
+	if (m == NULL || m->currencies[0] == NULL)
+		return -1;
+	return market_fx_pair(m->currencies[0], pair, pairsz);
+}
+
+int
+market_apply_fx(struct market_quote *q, double major_per_eur)
+{
+	char major[CHART_CURRENCY_MAX];
+	double factor;
+
+	q->eur_rate = NAN;
+	q->price_eur = NAN;
+	factor = unit_factor(q->currency, major);
+	if (!(factor > 0.0) || !isfinite(major_per_eur) ||
+	    !(major_per_eur > 0.0))
+		return -1;
+	/* Units of the quoted currency per EUR: 85 pence when 0.85 GBP. */
+	q->eur_rate = major_per_eur / factor;
+	if (isfinite(q->price))
+		q->price_eur = q->price / q->eur_rate;
+	return 0;
+}
+
+int
+market_quote_from_chart(struct market_quote *q, const struct chart *c,
+    tb_err *e)
+{
+	double v;
+
+	free(q->name);
+	q->name = NULL;
+	if (c->long_name != NULL && c->long_name[0] != '\0' &&
+	    (q->name = strdup(c->long_name)) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
+	snprintf(q->currency, sizeof q->currency, "%s", c->currency);
+	q->price = c->price;
+	q->previous_close = c->previous_close;
+	q->change_1d_pct = c->change_1d_pct;
+	q->change_5d_pct = c->change_5d_pct;
+	q->change_1m_pct = c->change_1m_pct;
+	q->high_52w = c->high_52w;
+	q->low_52w = c->low_52w;
+	q->avg_volume = c->avg_volume;
+	q->sma20 = ind_sma_last(c->close, c->n, 20, &v) == 0 ? v : NAN;
+	q->sma50 = ind_sma_last(c->close, c->n, 50, &v) == 0 ? v : NAN;
+	q->ema12 = ind_ema_last(c->close, c->n, 12, &v) == 0 ? v : NAN;
+	q->ema26 = ind_ema_last(c->close, c->n, 26, &v) == 0 ? v : NAN;
+	q->rsi14 = ind_rsi_last(c->close, c->n, IND_RSI_PERIOD, &v) == 0 ?
+	    v : NAN;
+	if (ind_macd_last(c->close, c->n, IND_MACD_FAST, IND_MACD_SLOW,
+	    IND_MACD_SIGNAL, &q->macd, &q->macd_signal, &q->macd_hist) != 0)
+		q->macd = q->macd_signal = q->macd_hist = NAN;
+	q->ok = 1;
+	free(q->error);
+	q->error = NULL;
+	return 0;
+}
+
+/* A fundamentals field: obj.module.field.raw, a finite number, else NAN. */
+static double
+raw_number(const cJSON *result, const char *module, const char *field)
+{
+	const cJSON *v;
+
+	v = cJSON_GetObjectItemCaseSensitive(result, module);
+	v = cJSON_GetObjectItemCaseSensitive(v, field);
+	if (cJSON_IsObject(v))
+		v = cJSON_GetObjectItemCaseSensitive(v, "raw");
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+		return NAN;
+	return v->valuedouble;
+}
+
+int
+market_parse_fundamentals(struct market_quote *q, const char *body,
+    size_t len)
+{
+	cJSON *doc;
+	const cJSON *result, *sector;
+	double v;
+
+	if (body == NULL || (doc = cJSON_ParseWithLength(body, len)) == NULL)
+		return -1;
+	result = cJSON_GetObjectItemCaseSensitive(doc, "quoteSummary");
+	result = cJSON_GetObjectItemCaseSensitive(result, "result");
+	result = cJSON_GetArrayItem(result, 0);
+	if (!cJSON_IsObject(result)) {
+		cJSON_Delete(doc);
+		return -1;
+	}
+	if (!isnan(v = raw_number(result, "summaryDetail", "marketCap")))
+		q->market_cap = v;
+	if (!isnan(v = raw_number(result, "summaryDetail", "trailingPE")) ||
+	    !isnan(v = raw_number(result, "defaultKeyStatistics",
+	    "forwardPE")))
+		q->pe_ratio = v;
+	sector = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(result, "assetProfile"), "sector");
+	if (cJSON_IsString(sector) && sector->valuestring[0] != '\0') {
+		free(q->sector);
+		q->sector = strdup(sector->valuestring);
+	}
+	cJSON_Delete(doc);
+	return 0;
+}
+
+/* Read an 'ok' row of the date back into q: 1 found, 0 not, or an error. */
+static int
+load_cached(sqlite3 *db, const char *date, struct market_quote *q,
+    tb_err *e)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (db_prepare(db, load_sql, &st, e) != 0)
+		return -1;
+	db_bind_text(st, 1, date);
+	db_bind_text(st, 2, q->symbol);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE)
+			return 0;
+		db_fail(db, "reading market_data", e);
+		return -1;
+	}
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL &&
+	    (q->name = strdup(db_column_text(st, 0))) == NULL)
+		goto nomem;
+	snprintf(q->currency, sizeof q->currency, "%s", db_column_text(st, 1));
+	if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
+	    (q->sector = strdup(db_column_text(st, 2))) == NULL)
+		goto nomem;
+	for (i = 0; i < NNUMBERS; i++) {
+		if (sqlite3_column_type(st, LOAD_FIRST_NUMBER + (int)i) !=
+		    SQLITE_NULL)
+			*number_of(q, i) = sqlite3_column_double(st,
+			    LOAD_FIRST_NUMBER + (int)i);
+	}
+	sqlite3_finalize(st);
+	q->ok = 1;
+	q->cached = 1;
+	log_debug("market: %s read back from market_data", q->symbol);
+	return 1;
+nomem:
+	sqlite3_finalize(st);
+	tb_errf(e, TB_EINTERNAL, "market: out of memory");
+	return -1;
+}
+
+static int
+bind_quote(sqlite3_stmt *st, const char *date, const char *fetched_at,
+    const struct market_quote *q)
+{
+	double v;
+	size_t i;
+	int rc = SQLITE_OK;
+
+	rc |= db_bind_text(st, 1, date);
+	rc |= db_bind_text(st, 2, q->symbol);
+	rc |= db_bind_text(st, 3, q->ok ? "ok" : "unavailable");
+	rc |= db_bind_text(st, 4, q->error);
+	rc |= db_bind_text(st, 5, q->name);
+	rc |= db_bind_text(st, 6, q->currency[0] != '\0' ? q->currency : NULL);
+	rc |= db_bind_text(st, 7, q->sector);
+	rc |= db_bind_text(st, 8, fetched_at);
+	for (i = 0; i < NNUMBERS; i++) {
+		v = *number_of((struct market_quote *)q, i);
+		if (isfinite(v))
+			rc |= sqlite3_bind_double(st, STORE_FIRST_NUMBER +
+			    (int)i, v);
+		else
+			rc |= sqlite3_bind_null(st, STORE_FIRST_NUMBER +
+			    (int)i);
+	}
+	return rc;
+}
+
+/* Store one fetched quote (a cached one is already there). */
+static int
+store_one(sqlite3 *db, sqlite3_stmt *st, const char *date,
+    const char *fetched_at, const struct market_quote *q, tb_err *e)
+{
+	if (q->cached)
+		return 0;
+	if (bind_quote(st, date, fetched_at, q) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(db, "storing market_data", e);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return 0;
+}
+
+/* Store every fetched quote and pair of the set, in one transaction. */
+static int
+store_set(sqlite3 *db, const char *date, const struct market_set *s,
+    tb_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char fetched_at[32];
+	size_t i;
+
+	clock_iso_utc(time(NULL), fetched_at);
+	if (db_begin(db, e) != 0)
+		return e->code;
+	if (db_prepare(db, store_sql, &st, e) != 0)
+		goto fail;
+	for (i = 0; i < s->n; i++)
+		if (store_one(db, st, date, fetched_at, &s->quotes[i], e) != 0)
+			goto fail;
+	for (i = 0; i < s->nfx; i++)
+		if (store_one(db, st, date, fetched_at, &s->fx[i], e) != 0)
+			goto fail;
+	sqlite3_finalize(st);
+	return db_commit(db, e);
+fail:
+	sqlite3_finalize(st);
+	db_rollback(db);
+	return e->code;
+}
+
+static char *
+chart_url(const struct tb_config *cfg, const char *symbol)
+{
+	char *esc, *url;
+
+	if ((esc = http_escape(symbol)) == NULL)
+		return NULL;
+	if (asprintf(&url, "%s/v8/finance/chart/%s?range=6mo&interval=1d",
+	    cfg->yahoo_base_url, esc) < 0)
+		url = NULL;
+	free(esc);
+	return url;
+}
+
+/* Turn a finished chart request into its quote. */
+static void
+take_chart(struct fetch *f)
+{
+	struct market_quote *q = f->q;
+	struct chart c;
+	tb_err e;
+	const char *why;
+
+	tb_err_clear(&e);
+	why = NULL;
+	if (f->req.response == NULL || f->req.status < 200 ||
+	    f->req.status > 299) {
+		if (f->req.status == 404)
+			why = "not found on Yahoo Finance";
+		else
+			why = f->req.error[0] != '\0' ? f->req.error :
+			    "no answer";
+	} else if (chart_parse(f->req.response, f->req.response_len, &c,
+	    &e) != 0)
+		why = e.msg;
+	else {
+		if (market_quote_from_chart(q, &c, &e) != 0)
+			why = e.msg;
+		chart_free(&c);
+	}
+	if (why != NULL) {
+		q->ok = 0;
+		free(q->error);
+		q->error = strdup(why);
+		log_warn("market: %s unavailable: %s", q->symbol, why);
+	}
+}
+
+/*
+ * Fetch the charts of qs[0..n-1] concurrently and fill each quote.  Only
+ * memory can make this fail; a failed chart is an unavailable quote.
+ */
+static int
+fetch_charts(const struct tb_config *cfg, struct market_quote **qs,
+    size_t n, int parallel, size_t *nrequests, tb_err *e)
+{
+	struct fetch *f;
+	struct http_request **reqs;
+	tb_err he;
+	size_t i;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	f = calloc(n, sizeof *f);
+	reqs = calloc(n, sizeof *reqs);
+	if (f == NULL || reqs == NULL) {
+		rc = tb_errf(e, TB_EINTERNAL, "market: out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		f[i].q = qs[i];
+		if ((f[i].url = chart_url(cfg, qs[i]->symbol)) == NULL) {
+			rc = tb_errf(e, TB_EINTERNAL, "market: out of memory");
+			goto out;
+		}
+		http_request_init(&f[i].req, "yahoo", "GET", f[i].url);
+		f[i].req.user_agent = YAHOO_USER_AGENT;
+		f[i].req.timeout_ms = MARKET_TIMEOUT_MS;
+		reqs[i] = &f[i].req;
+	}
+	*nrequests += n;
+	tb_err_clear(&he);
+	if (http_perform_all(reqs, n, parallel, &he) == TB_EINTERNAL) {
+		rc = tb_errf(e, TB_EINTERNAL, "%s", he.msg);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		take_chart(&f[i]);
+out:
+	if (f != NULL) {
+		for (i = 0; i < n; i++) {
+			http_request_reset(&f[i].req);
+			free(f[i].url);
+		}
+	}
+	free(f);
+	free(reqs);
+	return rc;
+}
+
+static struct market_quote *
+find_pair(struct market_set *s, const char *pair)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfx; i++)
+		if (strcmp(s->fx[i].symbol, pair) == 0)
+			return &s->fx[i];
+	return NULL;
+}
+
+/* Add an FX pair to the set unless it is there; *added counts new ones. */
+static int
+add_pair(struct market_set *s, const char *pair, size_t *added, tb_err *e)
+{
+	struct market_quote *fx;
+
+	if (find_pair(s, pair) != NULL)
+		return 0;
+	fx = reallocarray(s->fx, s->nfx + 1, sizeof *fx);
+	if (fx == NULL)
+		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
+	s->fx = fx;
+	if (quote_init(&s->fx[s->nfx], pair, e) != 0)
+		return e->code;
+	s->nfx++;
+	(*added)++;
+	return 0;
+}
+
+/* Convert a fetched quote to EUR with the pair its currency needs. */
+static void
+convert(struct market_set *s, struct market_quote *q)
+{
+	char pair[CHART_CURRENCY_MAX + 8];
+	const struct market_quote *fx;
+	int need;
+
+	need = market_fx_pair(q->currency, pair, sizeof pair);
+	if (need == 0) {
+		market_apply_fx(q, 1.0);
+		return;
+	}
+	if (need < 0) {
+		log_warn("market: %s: currency \"%s\" cannot be converted to "
+		    "EUR", q->symbol, q->currency);
+		return;
+	}
+	fx = find_pair(s, pair);
+	if (fx == NULL || !fx->ok || market_apply_fx(q, fx->price) != 0)
+		log_warn("market: %s: no %s rate, no EUR price", q->symbol,
+		    pair);
+}
+
+/*
+ * The session cookie (from Yahoo itself only), then the crumb for
+ * quoteSummary.  Returns 0 with the crumb (and the cookie, "" when none)
+ * filled, -1 (fu->why says why) when either is missing.
+ */
+static int
+fetch_crumb(struct fundamentals *fu, char *crumb, char *cookie)
+{
+	struct http_request req;
+	char value[COOKIE_MAX], *url = NULL;
+	char cookie_header[COOKIE_MAX + 16];
+	tb_err e;
+	size_t len;
+	int ok = 0;
+
+	cookie[0] = crumb[0] = '\0';
+	if (strcmp(fu->cfg->yahoo_base_url, YAHOO_HOST) == 0) {
+		/* fc.yahoo.com sets the cookie on a 404: keep it anyway. */
+		http_request_init(&req, "yahoo", "GET", YAHOO_COOKIE_URL);
+		req.user_agent = YAHOO_USER_AGENT;
+		req.max_retries = 0;
+		req.timeout_ms = FUNDAMENTALS_TIMEOUT_MS;
+		(void)http_perform(&req, &e);
+		if (http_header(&req, "set-cookie", value, sizeof value) !=
+		    NULL) {
+			len = strcspn(value, ";");
+			value[len] = '\0';
+			snprintf(cookie, COOKIE_MAX, "%s", value);
+		}
+		http_request_reset(&req);
+		if (cookie[0] == '\0') {
+			snprintf(fu->why, sizeof fu->why, "no cookie");
+			return -1;
+		}
+	}
+	if (asprintf(&url, "%s/v1/test/getcrumb", fu->cfg->yahoo_base_url) < 0)
+		return -1;
+	http_request_init(&req, "yahoo", "GET", url);
+	req.user_agent = YAHOO_USER_AGENT;
+	req.max_retries = 0;
+	req.timeout_ms = FUNDAMENTALS_TIMEOUT_MS;
+	if (cookie[0] != '\0') {
+		snprintf(cookie_header, sizeof cookie_header, "Cookie: %s",
+		    cookie);
+		req.headers[0] = cookie_header;
+	}
+	if (http_perform(&req, &e) == 0) {
+		len = strcspn(req.response, " \t\r\n");
+		/* A crumb is a short token; an HTML page is not one. */
+		if (len > 0 && len < CRUMB_MAX &&
+		    req.response[len + strspn(req.response + len, " \t\r\n")]
+		    == '\0' &&
+		    strchr(req.response, '<') == NULL) {
+			memcpy(crumb, req.response, len);
+			crumb[len] = '\0';
+			ok = 1;
+		} else
+			snprintf(fu->why, sizeof fu->why, "no crumb in the "
+			    "answer");
+	} else
+		snprintf(fu->why, sizeof fu->why, "crumb: %s", e.msg);
+	http_request_reset(&req);
+	free(url);
+	return ok ? 0 : -1;
+}
+
+/* The thread: cookie, crumb, then every quoteSummary at once. */
+static void *
+fundamentals_main(void *arg)
+{
+	struct fundamentals *fu = arg;
+	struct http_request *reqs = NULL, **rp = NULL;
+	char crumb[CRUMB_MAX], cookie[COOKIE_MAX];
+	char cookie_header[COOKIE_MAX + 16];
+	char **urls = NULL, *esc_crumb = NULL, *esc;
+	tb_err e;
+	size_t i;
+
+	if (fetch_crumb(fu, crumb, cookie) != 0)
+		return NULL;
+	snprintf(cookie_header, sizeof cookie_header, "Cookie: %s", cookie);
+	reqs = calloc(fu->n, sizeof *reqs);
+	rp = calloc(fu->n, sizeof *rp);
+	urls = calloc(fu->n, sizeof *urls);
+	if (reqs == NULL || rp == NULL || urls == NULL ||
+	    (esc_crumb = http_escape(crumb)) == NULL)
+		goto out;
+	for (i = 0; i < fu->n; i++) {
+		if ((esc = http_escape(fu->quotes[i]->symbol)) == NULL)
+			goto out;
+		if (asprintf(&urls[i], "%s/v10/finance/quoteSummary/%s?"
+		    "modules=" YAHOO_MODULES "&crumb=%s",
+		    fu->cfg->yahoo_base_url, esc, esc_crumb) < 0)
+			urls[i] = NULL;
+		free(esc);
+		if (urls[i] == NULL)
+			goto out;
+		http_request_init(&reqs[i], "yahoo", "GET", urls[i]);
+		reqs[i].user_agent = YAHOO_USER_AGENT;
+		reqs[i].max_retries = 0;
+		reqs[i].timeout_ms = FUNDAMENTALS_TIMEOUT_MS;
+		if (cookie[0] != '\0')
+			reqs[i].headers[0] = cookie_header;
+		rp[i] = &reqs[i];
+	}
+	(void)http_perform_all(rp, fu->n, fu->parallel, &e);
+	for (i = 0; i < fu->n; i++) {
+		if (reqs[i].status == 200 && reqs[i].response != NULL)
+			fu->bodies[i] = strdup(reqs[i].response);
+		http_request_reset(&reqs[i]);
+	}
+out:
+	for (i = 0; urls != NULL && i < fu->n; i++)
+		free(urls[i]);
+	free(urls);
+	free(esc_crumb);
+	free(rp);
+	free(reqs);
+	return NULL;
+}
+
+static void
+apply_fundamentals(struct fundamentals *fu)
+{
+	size_t i, got = 0;
+
+	for (i = 0; i < fu->n; i++) {
+		if (fu->bodies[i] == NULL || !fu->quotes[i]->ok)
+			continue;
+		if (market_parse_fundamentals(fu->quotes[i], fu->bodies[i],
+		    strlen(fu->bodies[i])) == 0)
+			got++;
+	}
+	if (fu->n > 0 && got == 0)
+		log_debug("market: no fundamentals (%s)", fu->why[0] != '\0' ?
+		    fu->why : "quoteSummary did not answer");
+}
+
+static void
+fundamentals_free(struct fundamentals *fu)
+{
+	size_t i;
+
+	for (i = 0; fu->bodies != NULL && i < fu->n; i++)
+		free(fu->bodies[i]);
+	free(fu->bodies);
+	free(fu->quotes);
+	memset(fu, 0, sizeof *fu);
+}
+
+/*
+ * The set's quotes, read back where the date has them, and the FX pairs
+ * their markets suggest (read back too where possible).
+ */
+static int
+plan(sqlite3 *db, const char *date, const char *const *symbols, size_t n,
+    struct market_set *s, tb_err *e)
+{
+	char pair[CHART_CURRENCY_MAX + 8];
+	size_t i, added = 0;
+	int rc;
+
+	if (n > 0 && (s->quotes = calloc(n, sizeof *s->quotes)) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
+	for (i = 0; i < n; i++, s->n++) {
+		if (quote_init(&s->quotes[i], symbols[i], e) != 0)
+			return e->code;
+		if ((rc = load_cached(db, date, &s->quotes[i], e)) < 0)
+			return e->code;
+		if (rc == 1)
+			s->ncached++;
+		else if (market_expected_pair(symbols[i], pair, sizeof pair) ==
+		    1 && add_pair(s, pair, &added, e) != 0)
+			return e->code;
+	}
+	for (i = 0; i < s->nfx; i++)
+		if (load_cached(db, date, &s->fx[i], e) < 0)
+			return e->code;
+	return 0;
+}
+
+/*
+ * The entries still to fetch: the quotes (when stocks is set), then the
+ * pairs from fx_from on.  NULL when out of memory; *n may be 0.
+ */
+static struct market_quote **
+uncached(struct market_set *s, int stocks, size_t fx_from, size_t *n)
+{
+	struct market_quote **list;
+	size_t i;
+
+	*n = 0;
+	if ((list = calloc(s->n + s->nfx + 1, sizeof *list)) == NULL)
+		return NULL;
+	for (i = 0; stocks && i < s->n; i++)
+		if (!s->quotes[i].cached)
+			list[(*n)++] = &s->quotes[i];
+	for (i = fx_from; i < s->nfx; i++)
+		if (!s->fx[i].cached)
+			list[(*n)++] = &s->fx[i];
+	return list;
+}
+
+/* Charts of every quote and pair to fetch; fundamentals beside them. */
+static int
+first_round(const struct tb_config *cfg, struct market_set *s, int parallel,
+    tb_err *e)
+{
+	struct market_quote **todo;
+	struct fundamentals fu;
+	pthread_t thread;
+	size_t i, ntodo;
+	int rc = 0, started = 0;
+
+	memset(&fu, 0, sizeof fu);
+	if ((todo = uncached(s, 1, 0, &ntodo)) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
+	/* The list starts with the quotes; pairs have no fundamentals. */
+	for (i = 0; i < s->n; i++)
+		fu.n += !s->quotes[i].cached;
+	if (fu.n > 0) {
+		fu.cfg = cfg;
+		fu.parallel = FUNDAMENTALS_PARALLEL;
+		fu.quotes = calloc(fu.n, sizeof *fu.quotes);
+		fu.bodies = calloc(fu.n, sizeof *fu.bodies);
+		if (fu.quotes == NULL || fu.bodies == NULL) {
+			rc = tb_errf(e, TB_EINTERNAL, "market: out of memory");
+			goto out;
+		}
+		memcpy(fu.quotes, todo, fu.n * sizeof *todo);
+		if (pthread_create(&thread, NULL, fundamentals_main, &fu) == 0)
+			started = 1;
+		else
+			log_warn("market: cannot start the fundamentals "
+			    "thread; going on without fundamentals");
+	}
+	rc = fetch_charts(cfg, todo, ntodo, parallel, &s->nrequests, e);
+	if (started)
+		pthread_join(thread, NULL);
+	if (rc == 0)
+		apply_fundamentals(&fu);
+out:
+	fundamentals_free(&fu);
+	free(todo);
+	return rc;
+}
+
+/* The pairs that the charts' own currencies need and the guess missed. */
+static int
+missed_pairs(sqlite3 *db, const char *date, const struct tb_config *cfg,
+    struct market_set *s, int parallel, tb_err *e)
+{
+	struct market_quote **todo;
+	char pair[CHART_CURRENCY_MAX + 8];
+	size_t i, first = s->nfx, added = 0, ntodo;
+	int rc;
+
+	for (i = 0; i < s->n; i++)
+		if (!s->quotes[i].cached && s->quotes[i].ok &&
+		    market_fx_pair(s->quotes[i].currency, pair, sizeof pair) ==
+		    1 && add_pair(s, pair, &added, e) != 0)
+			return e->code;
+	if (added == 0)
+		return 0;
+	for (i = first; i < s->nfx; i++)
+		if (load_cached(db, date, &s->fx[i], e) < 0)
+			return e->code;
+	if ((todo = uncached(s, 0, first, &ntodo)) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
+	rc = fetch_charts(cfg, todo, ntodo, parallel, &s->nrequests, e);
+	free(todo);
+	return rc;
+}
+
+int
+market_fetch(sqlite3 *db, const struct tb_config *cfg, const char *date,
+    const char *const *symbols, size_t n, int parallel,
+    struct market_set *out, tb_err *e)
+{
+	struct market_set s;
+	size_t i;
+	int rc;
+
+	memset(&s, 0, sizeof s);
+	memset(out, 0, sizeof *out);
+	if (parallel <= 0)
+		parallel = MARKET_PARALLEL;
+	if ((rc = plan(db, date, symbols, n, &s, e)) != 0 ||
+	    (rc = first_round(cfg, &s, parallel, e)) != 0 ||
+	    (rc = missed_pairs(db, date, cfg, &s, parallel, e)) != 0)
+		goto fail;
+	for (i = 0; i < s.n; i++)
+		if (!s.quotes[i].cached && s.quotes[i].ok)
+			convert(&s, &s.quotes[i]);
+	if ((rc = store_set(db, date, &s, e)) != 0)
+		goto fail;
+	for (i = 0; i < s.n; i++)
+		s.nok += s.quotes[i].ok;
+	*out = s;
+	return 0;
+fail:
+	market_set_free(&s);
+	return rc;
+}
