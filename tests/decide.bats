@@ -461,11 +461,12 @@ NVDA|33.33|33.33" ]
 	assert_success
 	[[ "$stderr" == *"minimax: dropped GME: not among the candidates"* ]]
 	[[ "$stderr" == *"minimax: dropped AAPL: allocation_pct"* ]]
-	run tb_sql "SELECT ticker FROM daily_picks WHERE ticker IN ('GME', 'AAPL')"
+	[[ "$stderr" == *"minimax: dropped NVDA: allocation_pct"* ]]
+	run tb_sql "SELECT ticker FROM daily_picks WHERE ticker IN ('GME', 'AAPL', 'NVDA')"
 	[ -z "$output" ]
-	# Whatever it asked for, NVDA cannot take more than the budget.
-	[ "$(tb_sql "SELECT sum(amount_eur) <= 100, max(allocation_pct) <= 100
-	    FROM daily_picks")" = "1|1" ]
+	# Only the valid pick is kept, and nothing exceeds the budget.
+	[ "$(tb_sql "SELECT group_concat(ticker), sum(amount_eur) <= 100
+	    FROM daily_picks")" = "AIR.PA|1" ]
 	[ "$(tb_sql "SELECT count(*) FROM llm_runs WHERE status = 'ok'
 	    AND notes_json LIKE '%GME%'")" = 1 ]
 }
