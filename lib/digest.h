@@ -1,0 +1,79 @@
+/*
+ * digest.h - the day's digest: what Reddit talked about, ranked.
+ *
+ * The digest of a date is built from the posts its collection rounds saw
+ * (post_rounds of that date, each post once, whichever rounds saw it)
+ * and their ticker mentions, stored in the digests table, and printed by
+ * `tb-collect --digest --date D`; tb-decide reads the same document:
+ *
+ *   {"date":"2026-03-30","generated_at":"2026-03-30T15:10:02Z",
+ *    "rounds":[1,2,3],"post_count":57,"universe":"loaded",
+ *    "tickers":[{"rank":1,"symbol":"ASML.AS","t212_ticker":"ASMLa_EQ",
+ *      "name":"ASML Holding","currency":"EUR","mentions":12,"posts":9,
+ *      "weight":345.6,"bullish":5,"bearish":1,"sentiment":0.67,
+ *      "subreddits":["stocks","EuropeFIRE"],
+ *      "titles":["...","...","..."]}, ...]}
+ *
+ * Fields of a ticker:
+ *  - weight: the sum over the posts that mention it of
+ *
+ *        w = (1 + ln(1 + max(score, 0)) + 0.5 * ln(1 + max(comments, 0)))
+ *            * (1.5 if the post names it by $cashtag, else 1)
+ *
+ *    so a post counts once per ticker however often it repeats the name
+ *    (repetition is one voice, not many), votes and discussion add with
+ *    diminishing returns (a 2000-point post is not 2000 small ones), and
+ *    a deliberate $cashtag counts half again as much as a bare word.
+ *    Rounded to 2 decimals.
+ *  - mentions: all its mentions in those posts (title and text); posts:
+ *    how many posts.
+ *  - bullish, bearish: the bullish and bearish words of those posts, each
+ *    post's counted once per ticker it names (lib/tickers.h).
+ *  - sentiment: (bullish - bearish) / (bullish + bearish), 0 when both
+ *    are 0; rounded to 2 decimals.
+ *  - subreddits: where it was mentioned, most weight first (ties: name).
+ *  - titles: up to DIGEST_TITLES distinct titles of its posts, highest
+ *    post weight first (ties: the older post).
+ *  - t212_ticker, name, currency: from the cached Trading 212 universe
+ *    (universe_by_yahoo), null when the symbol is not in it.
+ * Tickers are ranked by weight (as rounded) descending, then mentions
+ * descending, then symbol; rank counts from 1.
+ *
+ * Document fields: rounds lists the date's collection rounds; post_count
+ * the distinct posts they saw; universe is "loaded" when at least one of
+ * them extracted tickers against the Trading 212 universe, "missing" when
+ * none did (cashtags only) or there was no round.  A date without rounds
+ * gives an empty digest (post_count 0, tickers []), which is not an error.
+ */
+#ifndef TB_DIGEST_H
+#define TB_DIGEST_H
+
+#include <cJSON.h>
+#include <sqlite3.h>
+
+#include "config.h"
+#include "err.h"
+
+#define DIGEST_TITLES 3
+
+/* One post's weight for one ticker, by the formula above (unrounded). */
+double digest_post_weight(long long score, long long num_comments,
+    int cashtag);
+
+/*
+ * Build the digest of date ("YYYY-MM-DD") from the stored posts, store
+ * it (replacing the date's earlier one), and return the JSON text in
+ * *json_out (the caller frees it with free()).  cfg is the run's
+ * configuration (reserved; the digest has no settings yet).  Errors:
+ * TB_EINTERNAL (database, memory).
+ */
+int digest_build(sqlite3 *db, const char *date, const struct tb_config *cfg,
+    char **json_out, tb_err *e);
+
+/*
+ * The stored digest of date, parsed, in *out (cJSON_Delete it); TB_EDATA
+ * "no digest for DATE" when there is none, TB_EINTERNAL otherwise.
+ */
+int digest_load(sqlite3 *db, const char *date, cJSON **out, tb_err *e);
+
+#endif
