@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 
 #include "db.h"
-#include "http.h"
 #include "lock.h"
 #include "log.h"
 
@@ -271,8 +270,11 @@ app_start(struct tb_app *app, int flags)
 	if ((flags & APP_DB) && !(flags & APP_NO_RUN) &&
 	    (rc = record_run_start(app, &e)) != 0)
 		return app_fail(app, &e);
-	if ((rc = http_global_init(&e)) != 0)
-		return app_fail(app, &e);
+	/*
+	 * No http_global_init here: the first request initialises libcurl,
+	 * so a program that makes none (tb-status, tb-approve, tb-cron) does
+	 * not link or load it.  That is most of their start-up time.
+	 */
 	return 0;
 }
 
@@ -343,7 +345,6 @@ app_finish(struct tb_app *app, int rc)
 	lock_release(app->lock_fd);
 	app->lock_fd = -1;
 	config_free(&app->cfg);
-	http_global_cleanup();
 	log_shutdown();
 	return rc;
 }

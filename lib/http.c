@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -116,14 +117,30 @@ static int	run_reap(struct http_run *run);
 static int	run_poll_ms(const struct http_run *run, double now);
 static void	run_abort(struct http_run *run, const char *why);
 
+/*
+ * libcurl is initialised once, by the first request of the process (or an
+ * explicit http_global_init), and cleaned up at exit: loading and
+ * initialising it and its TLS library costs a program tens of
+ * milliseconds, which one that makes no request should not pay.
+ */
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_FAILED_INIT;
+
+static void
+global_init_once(void)
+{
+	if ((global_rc = curl_global_init(CURL_GLOBAL_DEFAULT)) == CURLE_OK)
+		atexit(curl_global_cleanup);
+}
+
 int
 http_global_init(tb_err *e)
 {
-	CURLcode rc;
-
-	if ((rc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK)
+	if (pthread_once(&global_once, global_init_once) != 0)
+		return tb_errf(e, TB_EINTERNAL, "http: pthread_once failed");
+	if (global_rc != CURLE_OK)
 		return tb_errf(e, TB_EINTERNAL, "http: curl_global_init: %s",
-		    curl_easy_strerror(rc));
+		    curl_easy_strerror(global_rc));
 	return 0;
 }
 
@@ -230,6 +247,8 @@ http_perform_all(struct http_request **reqs, size_t n, int parallel,
 	tb_err_clear(e);
 	if (n == 0)
 		return 0;
+	if ((rc = http_global_init(e)) != 0)
+		return rc;
 	memset(&run, 0, sizeof run);
 	run.n = n;
 	run.parallel = parallel <= 0 || (size_t)parallel > n ? n :
@@ -960,4 +979,51 @@ monotonic_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Standard base64 (RFC 4648) of n bytes, a new string, or NULL. */
+static char *
+base64(const unsigned char *in, size_t n)
+{
+	static const char abc[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned long v;
+	size_t i, o = 0;
+	char *out;
+
+	if ((out = malloc((n + 2) / 3 * 4 + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i += 3) {
+		v = (unsigned long)in[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned long)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		out[o++] = abc[v >> 18 & 63];
+		out[o++] = abc[v >> 12 & 63];
+		out[o++] = i + 1 < n ? abc[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? abc[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *
+http_basic_auth(const char *user, const char *password)
+{
+	char *pair = NULL, *encoded, *header = NULL;
+
+	if (asprintf(&pair, "%s:%s", user, password) < 0)
+		return NULL;
+	encoded = base64((const unsigned char *)pair, strlen(pair));
+	explicit_bzero(pair, strlen(pair));
+	free(pair);
+	if (encoded == NULL)
+		return NULL;
+	log_secret(encoded);
+	if (asprintf(&header, "Authorization: Basic %s", encoded) < 0)
+		header = NULL;
+	explicit_bzero(encoded, strlen(encoded));
+	free(encoded);
+	return header;
 }

@@ -117,7 +117,12 @@ struct http_request {
 					 * "" on success */
 };
 
-/* Once per process, before any request / at exit. */
+/*
+ * Initialise libcurl once per process (thread-safe; later calls only
+ * report the first one's result).  Optional: the first request does it.
+ * Its cleanup is registered with atexit(3); http_global_cleanup() may
+ * also be called at the end (extra calls do nothing).
+ */
 int http_global_init(tb_err *e);
 void http_global_cleanup(void);
 
@@ -161,5 +166,13 @@ void http_request_reset(struct http_request *r);
 
 /* URL-escape s into a new string (caller frees), or NULL on failure. */
 char *http_escape(const char *s);
+
+/*
+ * The header "Authorization: Basic base64(user:password)" as a new string
+ * (caller frees; wipe it first, it is a credential), or NULL when out of
+ * memory.  The encoded credentials are registered with log_secret(): they
+ * are the secret in another spelling.
+ */
+char *http_basic_auth(const char *user, const char *password);
 
 #endif

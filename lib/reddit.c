@@ -72,40 +72,6 @@ reddit_free(struct reddit_client *c)
 	forget_token(c);
 }
 
-/* Standard base64 of n bytes of src, a new string (NULL if out of memory). */
-static char *
-base64(const char *src, size_t n)
-{
-	static const char abc[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *s = (const unsigned char *)src;
-	char *out, *o;
-	size_t i;
-
-	if ((out = malloc((n + 2) / 3 * 4 + 1)) == NULL)
-		return NULL;
-	o = out;
-	for (i = 0; i + 2 < n; i += 3) {
-		*o++ = abc[s[i] >> 2];
-		*o++ = abc[(s[i] & 3) << 4 | s[i + 1] >> 4];
-		*o++ = abc[(s[i + 1] & 15) << 2 | s[i + 2] >> 6];
-		*o++ = abc[s[i + 2] & 63];
-	}
-	if (i < n) {
-		*o++ = abc[s[i] >> 2];
-		if (i + 1 < n) {
-			*o++ = abc[(s[i] & 3) << 4 | s[i + 1] >> 4];
-			*o++ = abc[(s[i + 1] & 15) << 2];
-		} else {
-			*o++ = abc[(s[i] & 3) << 4];
-			*o++ = '=';
-		}
-		*o++ = '=';
-	}
-	*o = '\0';
-	return out;
-}
-
 /* Remember the token as the bearer header, registered as a secret. */
 static int
 use_token(struct reddit_client *c, const char *token, tb_err *e)
@@ -225,22 +191,17 @@ static int
 fetch_token(struct reddit_client *c, tb_err *e)
 {
 	struct http_request r;
-	char *url = NULL, *pair = NULL, *b64 = NULL, *basic = NULL;
+	char *url = NULL, *basic = NULL;
 	int rc;
 
 	if (asprintf(&url, "%s%s", c->cfg->reddit_auth_url, TOKEN_PATH) < 0)
 		url = NULL;
-	if (asprintf(&pair, "%s:%s", c->cfg->reddit_client_id,
-	    c->cfg->reddit_client_secret) < 0)
-		pair = NULL;
-	if (pair != NULL && (b64 = base64(pair, strlen(pair))) != NULL &&
-	    asprintf(&basic, "Authorization: Basic %s", b64) < 0)
-		basic = NULL;
+	basic = http_basic_auth(c->cfg->reddit_client_id,
+	    c->cfg->reddit_client_secret);
 	if (url == NULL || basic == NULL) {
 		rc = tb_errf(e, TB_EINTERNAL, "reddit: out of memory");
 		goto out;
 	}
-	log_secret(b64);
 	http_request_init(&r, "reddit", "POST", url);
 	r.headers[0] = basic;
 	r.headers[1] = "Content-Type: application/x-www-form-urlencoded";
@@ -258,15 +219,9 @@ fetch_token(struct reddit_client *c, tb_err *e)
 		log_info("reddit: new application token");
 	http_request_reset(&r);
 out:
-	if (pair != NULL)
-		explicit_bzero(pair, strlen(pair));
-	if (b64 != NULL)
-		explicit_bzero(b64, strlen(b64));
 	if (basic != NULL)
 		explicit_bzero(basic, strlen(basic));
 	free(url);
-	free(pair);
-	free(b64);
 	free(basic);
 	return rc;
 }

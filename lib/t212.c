@@ -31,7 +31,6 @@
 
 static int	make_auth_header(struct t212_client *c, const char *key,
 		    const char *secret, tb_err *e);
-static char	*base64(const char *s);
 static void	endpoint_of(const char *path, char *buf, size_t bufsz);
 static struct t212_limit *limit_slot(struct t212_client *c,
 		    const char *endpoint);
@@ -84,62 +83,17 @@ static int
 make_auth_header(struct t212_client *c, const char *key, const char *secret,
     tb_err *e)
 {
-	char *pair = NULL, *encoded = NULL;
-	int n;
+	int n = 0;
 
-	if (secret == NULL) {
+	if (secret == NULL)
 		n = asprintf(&c->auth_header, "Authorization: %s", key);
-	} else {
-		if (asprintf(&pair, "%s:%s", key, secret) < 0)
-			return tb_errf(e, TB_EINTERNAL, "t212: out of memory");
-		encoded = base64(pair);
-		explicit_bzero(pair, strlen(pair));
-		free(pair);
-		if (encoded == NULL)
-			return tb_errf(e, TB_EINTERNAL, "t212: out of memory");
-		log_secret(encoded);
-		n = asprintf(&c->auth_header, "Authorization: Basic %s",
-		    encoded);
-		explicit_bzero(encoded, strlen(encoded));
-		free(encoded);
-	}
-	if (n < 0) {
+	else
+		c->auth_header = http_basic_auth(key, secret);
+	if (n < 0 || c->auth_header == NULL) {
 		c->auth_header = NULL;
 		return tb_errf(e, TB_EINTERNAL, "t212: out of memory");
 	}
 	return 0;
-}
-
-static char *
-base64(const char *s)
-{
-	static const char alphabet[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *in = (const unsigned char *)s;
-	size_t len = strlen(s), i, o = 0;
-	unsigned long v;
-	char *out;
-
-	if ((out = malloc((len + 2) / 3 * 4 + 1)) == NULL)
-		return NULL;
-	for (i = 0; i + 2 < len; i += 3) {
-		v = (unsigned long)in[i] << 16 | in[i + 1] << 8 | in[i + 2];
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		out[o++] = alphabet[v >> 6 & 63];
-		out[o++] = alphabet[v & 63];
-	}
-	if (i < len) {
-		v = (unsigned long)in[i] << 16;
-		if (i + 1 < len)
-			v |= (unsigned long)in[i + 1] << 8;
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		out[o++] = i + 1 < len ? alphabet[v >> 6 & 63] : '=';
-		out[o++] = '=';
-	}
-	out[o] = '\0';
-	return out;
 }
 
 /*
