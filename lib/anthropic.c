@@ -10,24 +10,7 @@
 #include "log.h"
 #include "picks.h"
 
-static cJSON	*message(const char *, const char *);
 static char	*api_error(const char *, char *, size_t);
-static long	 usage_tokens(const cJSON *, const char *);
-
-static cJSON *
-message(const char *role, const char *content)
-{
-	cJSON *m = cJSON_CreateObject();
-
-	if (m == NULL)
-		return NULL;
-	if (cJSON_AddStringToObject(m, "role", role) == NULL ||
-	    cJSON_AddStringToObject(m, "content", content) == NULL) {
-		cJSON_Delete(m);
-		return NULL;
-	}
-	return m;
-}
 
 char *
 anthropic_body(const struct llm_exchange *x)
@@ -43,14 +26,14 @@ anthropic_body(const struct llm_exchange *x)
 	    cJSON_AddStringToObject(body, "system", x->system) == NULL ||
 	    (msgs = cJSON_AddArrayToObject(body, "messages")) == NULL)
 		goto out;
-	if (!cJSON_AddItemToArray(msgs, message("user", x->user)))
+	if (!cJSON_AddItemToArray(msgs, llm_chat_message("user", x->user)))
 		goto out;
 	if (x->correction != NULL) {
 		/* The API refuses an empty assistant turn. */
-		if (!cJSON_AddItemToArray(msgs, message("assistant",
+		if (!cJSON_AddItemToArray(msgs, llm_chat_message("assistant",
 		    x->previous != NULL && x->previous[0] != '\0' ?
 		    x->previous : "(no answer)")) ||
-		    !cJSON_AddItemToArray(msgs, message("user",
+		    !cJSON_AddItemToArray(msgs, llm_chat_message("user",
 		    x->correction)))
 			goto out;
 	}
@@ -79,17 +62,6 @@ out:
 	return text;
 }
 
-static long
-usage_tokens(const cJSON *doc, const char *name)
-{
-	const cJSON *v;
-
-	v = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(doc, "usage"), name);
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 ?
-	    (long)v->valuedouble : -1;
-}
-
 int
 anthropic_parse(struct llm_exchange *x, const char *body, tb_err *e)
 {
@@ -108,8 +80,8 @@ anthropic_parse(struct llm_exchange *x, const char *body, tb_err *e)
 		    "content");
 		goto out;
 	}
-	x->tokens_in = usage_tokens(doc, "input_tokens");
-	x->tokens_out = usage_tokens(doc, "output_tokens");
+	x->tokens_in = llm_usage_tokens(doc, "input_tokens");
+	x->tokens_out = llm_usage_tokens(doc, "output_tokens");
 	cJSON_ArrayForEach(block, content) {
 		type = cJSON_GetObjectItemCaseSensitive(block, "type");
 		name = cJSON_GetObjectItemCaseSensitive(block, "name");

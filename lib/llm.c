@@ -550,3 +550,29 @@ fail:
 	memset(out, 0, sizeof *out);
 	return e->code;
 }
+
+cJSON *
+llm_chat_message(const char *role, const char *content)
+{
+	cJSON *m = cJSON_CreateObject();
+
+	if (m == NULL)
+		return NULL;
+	if (cJSON_AddStringToObject(m, "role", role) == NULL ||
+	    cJSON_AddStringToObject(m, "content", content) == NULL) {
+		cJSON_Delete(m);
+		return NULL;
+	}
+	return m;
+}
+
+long
+llm_usage_tokens(const cJSON *answer, const char *name)
+{
+	const cJSON *v;
+
+	v = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(answer, "usage"), name);
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 ?
+	    (long)v->valuedouble : -1;
+}

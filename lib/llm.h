@@ -178,4 +178,12 @@ struct llm_stored {
 int	llm_store(sqlite3 *db, const char *date, const struct llm_job *job,
 	    int is_main, struct llm_stored *out, tb_err *e);
 
+/*
+ * Helpers for the providers' bodies and answers: a {"role","content"}
+ * message (NULL when out of memory), and usage.<name> of an answer as a
+ * count (-1 when absent or not a count).
+ */
+cJSON *llm_chat_message(const char *role, const char *content);
+long llm_usage_tokens(const cJSON *answer, const char *name);
+
 #endif

@@ -15,24 +15,7 @@
 static const long retry_codes[] = { 1001, 1002, 1024, 1033, 1041, 2045 };
 static const long never_codes[] = { 1004, 1008, 2013, 2049 };
 
-static cJSON	*message(const char *, const char *);
 static long	 code_in_text(const char *);
-static long	 usage_tokens(const cJSON *, const char *);
-
-static cJSON *
-message(const char *role, const char *content)
-{
-	cJSON *m = cJSON_CreateObject();
-
-	if (m == NULL)
-		return NULL;
-	if (cJSON_AddStringToObject(m, "role", role) == NULL ||
-	    cJSON_AddStringToObject(m, "content", content) == NULL) {
-		cJSON_Delete(m);
-		return NULL;
-	}
-	return m;
-}
 
 char *
 minimax_body(const struct llm_exchange *x)
@@ -44,14 +27,16 @@ minimax_body(const struct llm_exchange *x)
 		return NULL;
 	if (cJSON_AddStringToObject(body, "model", x->cfg->minimax_model) ==
 	    NULL || (msgs = cJSON_AddArrayToObject(body, "messages")) == NULL ||
-	    !cJSON_AddItemToArray(msgs, message("system", x->system)) ||
-	    !cJSON_AddItemToArray(msgs, message("user", x->user)))
+	    !cJSON_AddItemToArray(msgs, llm_chat_message("system",
+	    x->system)) ||
+	    !cJSON_AddItemToArray(msgs, llm_chat_message("user", x->user)))
 		goto out;
 	if (x->correction != NULL &&
-	    (!cJSON_AddItemToArray(msgs, message("assistant",
+	    (!cJSON_AddItemToArray(msgs, llm_chat_message("assistant",
 	    x->previous != NULL && x->previous[0] != '\0' ? x->previous :
 	    "(no answer)")) ||
-	    !cJSON_AddItemToArray(msgs, message("user", x->correction))))
+	    !cJSON_AddItemToArray(msgs, llm_chat_message("user",
+	    x->correction))))
 		goto out;
 	if (cJSON_AddNumberToObject(body, "max_completion_tokens",
 	    MINIMAX_MAX_TOKENS) == NULL ||
@@ -158,17 +143,6 @@ minimax_classify(const struct http_request *r, void *arg)
 	return server ? HTTP_RETRY : HTTP_FAIL;
 }
 
-static long
-usage_tokens(const cJSON *doc, const char *name)
-{
-	const cJSON *v;
-
-	v = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(doc, "usage"), name);
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 ?
-	    (long)v->valuedouble : -1;
-}
-
 int
 minimax_parse(struct llm_exchange *x, const char *body, tb_err *e)
 {
@@ -184,8 +158,8 @@ minimax_parse(struct llm_exchange *x, const char *body, tb_err *e)
 	if ((doc = llm_parse(body, strlen(body))) == NULL)
 		return tb_errf(e, TB_EUNAVAIL, "minimax: the answer is not "
 		    "JSON");
-	x->tokens_in = usage_tokens(doc, "prompt_tokens");
-	x->tokens_out = usage_tokens(doc, "completion_tokens");
+	x->tokens_in = llm_usage_tokens(doc, "prompt_tokens");
+	x->tokens_out = llm_usage_tokens(doc, "completion_tokens");
 	choice = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc,
 	    "choices"), 0);
 	content = cJSON_GetObjectItemCaseSensitive(
