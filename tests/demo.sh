@@ -8,7 +8,10 @@
 set -eu
 
 cd "$(dirname "$0")/.."
-bin=$(pwd)/${TB_BUILD:-build}/bin
+case "${TB_BUILD:-build}" in
+/*) bin=$TB_BUILD/bin ;;
+*) bin=$(pwd)/${TB_BUILD:-build}/bin ;;
+esac
 work=$(mktemp -d "${TMPDIR:-/tmp}/tb-demo.XXXXXX")
 day=2026-03-30
 
