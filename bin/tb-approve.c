@@ -141,26 +141,16 @@ main(int argc, char *argv[])
 			a.timeout_set = 1;
 			rc = 0;
 			break;
-		case 'h':
-			usage(0);
 		default:
-			if ((rc = app_option(&a.app, ch, optarg)) == 1) {
-				rc = 0;
-				break;
-			}
-			if (rc < 0)
-				return TB_EUSAGE;
-			usage(TB_EUSAGE);
+			app_getopt_default(&a.app, ch, optarg, usage);
+			rc = 0;
 		}
 		if (rc != 0) {
 			approval_decision_free(&a.pick);
 			return TB_EUSAGE;
 		}
 	}
-	if (optind != argc)
-		usage(TB_EUSAGE);
-	if (a.app.show_version) {
-		app_print_version(a.app.program);
+	if (app_getopt_done(&a.app, argc, usage)) {
 		approval_decision_free(&a.pick);
 		return 0;
 	}

@@ -290,7 +290,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tb_app app;
-	int ch, rc, number = 0, digest = 0;
+	int ch, number = 0, digest = 0;
 
 	app_init(&app, "tb-collect");
 	while ((ch = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
@@ -306,22 +306,12 @@ main(int argc, char *argv[])
 		case 'd':
 			digest = 1;
 			break;
-		case 'h':
-			usage(0);
 		default:
-			if ((rc = app_option(&app, ch, optarg)) == 1)
-				break;
-			if (rc < 0)
-				return TB_EUSAGE;
-			usage(TB_EUSAGE);
+			app_getopt_default(&app, ch, optarg, usage);
 		}
 	}
-	if (optind != argc)
-		usage(TB_EUSAGE);
-	if (app.show_version) {
-		app_print_version(app.program);
+	if (app_getopt_done(&app, argc, usage))
 		return 0;
-	}
 	if (digest && number > 0) {
 		fprintf(stderr, "tb-collect: --round and --digest exclude each "
 		    "other\n");

@@ -592,22 +592,12 @@ main(int argc, char *argv[])
 		case 'r':
 			mode = MODE_REMOVE;
 			break;
-		case 'h':
-			usage(0);
 		default:
-			if ((rc = app_option(&app, ch, optarg)) == 1)
-				break;
-			if (rc < 0)
-				return TB_EUSAGE;
-			usage(TB_EUSAGE);
+			app_getopt_default(&app, ch, optarg, usage);
 		}
 	}
-	if (optind != argc)
-		usage(TB_EUSAGE);
-	if (app.show_version) {
-		app_print_version(app.program);
+	if (app_getopt_done(&app, argc, usage))
 		return 0;
-	}
 	if ((rc = app_start(&app, mode == MODE_PRINT ? APP_NO_SUMMARY :
 	    APP_LOCK)) != 0)
 		return app_finish(&app, rc);

@@ -119,22 +119,12 @@ main(int argc, char *argv[])
 			}
 			only = optarg;
 			break;
-		case 'h':
-			usage(0);
 		default:
-			if ((rc = app_option(&app, ch, optarg)) == 1)
-				break;
-			if (rc < 0)
-				return TB_EUSAGE;
-			usage(TB_EUSAGE);
+			app_getopt_default(&app, ch, optarg, usage);
 		}
 	}
-	if (optind != argc)
-		usage(TB_EUSAGE);
-	if (app.show_version) {
-		app_print_version(app.program);
+	if (app_getopt_done(&app, argc, usage))
 		return 0;
-	}
 	if ((rc = app_start(&app, APP_TRADING_DAY | APP_LOCK | APP_DB)) != 0 ||
 	    app.skipped)
 		return app_finish(&app, rc);

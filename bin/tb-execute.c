@@ -94,22 +94,12 @@ main(int argc, char *argv[])
 		case 'n':
 			x.dry_run = 1;
 			break;
-		case 'h':
-			usage(0);
 		default:
-			if ((rc = app_option(&app, ch, optarg)) == 1)
-				break;
-			if (rc < 0)
-				return TB_EUSAGE;
-			usage(TB_EUSAGE);
+			app_getopt_default(&app, ch, optarg, usage);
 		}
 	}
-	if (optind != argc)
-		usage(TB_EUSAGE);
-	if (app.show_version) {
-		app_print_version(app.program);
+	if (app_getopt_done(&app, argc, usage))
 		return 0;
-	}
 	/*
 	 * A dry run changes nothing, not even the run history.  In cron,
 	 * tb-execute runs after tb-decide in the chain (APP_CHAINED).

@@ -67,6 +67,26 @@ app_option(struct tb_app *app, int opt, const char *arg)
 	}
 }
 
+void
+app_getopt_default(struct tb_app *app, int ch, const char *arg,
+    void (*usage)(int))
+{
+	if (ch != 'h' && app_option(app, ch, arg) == 1)
+		return;
+	usage(ch == 'h' ? 0 : TB_EUSAGE);
+}
+
+int
+app_getopt_done(struct tb_app *app, int argc, void (*usage)(int))
+{
+	if (optind != argc)
+		usage(TB_EUSAGE);
+	if (!app->show_version)
+		return 0;
+	app_print_version(app->program);
+	return 1;
+}
+
 static void
 summary_begin(struct tb_app *app)
 {

@@ -105,6 +105,21 @@ struct tb_app {
  */
 int app_option(struct tb_app *app, int opt, const char *arg);
 
+/*
+ * The `default:` of a program's getopt_long switch: a common option is
+ * taken; -h calls usage(0); anything else, or a common option with a bad
+ * argument, calls usage(64).  usage prints the program's help (to stdout
+ * for 0, else stderr) and exits.
+ */
+void app_getopt_default(struct tb_app *app, int ch, const char *arg,
+    void (*usage)(int));
+
+/*
+ * After the option loop: operands are a usage error (usage(64)); with
+ * --version the version is printed and 1 returned (main returns 0).
+ */
+int app_getopt_done(struct tb_app *app, int argc, void (*usage)(int));
+
 /* Initialise app for program (before option parsing). */
 void app_init(struct tb_app *app, const char *program);
 
