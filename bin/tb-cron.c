@@ -107,20 +107,23 @@ compare_times(const void *a, const void *b)
 
 /*
  * Every machine-local time that `minute` in zone `orch` falls on during
- * `year`.  Leaves the process in zone orch.
+ * `year`.  All instants are computed in one zone, then all converted in
+ * the other (two zone switches, not two a day).  Leaves the process in
+ * zone orch.
  */
 static size_t
 machine_times(const char *orch, const char *machine, int minute, int year,
     struct cron_time *out)
 {
+	static time_t at[366];
+	static struct tb_date days[366];
 	struct tb_date d = { year, 1, 1 };
 	struct tm tm, local;
-	size_t n = 0;
-	time_t t;
-	int i;
+	size_t n = 0, ndays = 0, i;
+	int shift;
 
-	for (i = 0; i < 366 && d.year == year; i++, date_add_days(&d, 1)) {
-		clock_set_timezone(orch);
+	clock_set_timezone(orch);
+	for (; ndays < 366 && d.year == year; ndays++, date_add_days(&d, 1)) {
 		memset(&tm, 0, sizeof tm);
 		tm.tm_year = d.year - 1900;
 		tm.tm_mon = d.month - 1;
@@ -128,14 +131,18 @@ machine_times(const char *orch, const char *machine, int minute, int year,
 		tm.tm_hour = minute / 60;
 		tm.tm_min = minute % 60;
 		tm.tm_isdst = -1;
-		t = mktime(&tm);
-		clock_set_timezone(machine);
-		localtime_r(&t, &local);
+		at[ndays] = mktime(&tm);
+		days[ndays] = d;
+	}
+	clock_set_timezone(machine);
+	for (i = 0; i < ndays; i++) {
+		localtime_r(&at[i], &local);
+		d.year = local.tm_year + 1900;
+		d.month = local.tm_mon + 1;
+		d.day = local.tm_mday;
+		shift = date_compare(&d, &days[i]);
 		if (add_time(out, &n, local.tm_hour * 60 + local.tm_min,
-		    local.tm_mday == d.day ? 0 :
-		    (local.tm_yday < tm.tm_yday &&
-		    local.tm_year == tm.tm_year) ||
-		    local.tm_year < tm.tm_year ? -1 : 1) != 0)
+		    shift) != 0)
 			break;
 	}
 	clock_set_timezone(orch);
