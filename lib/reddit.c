@@ -446,7 +446,9 @@ listing_failure(const struct http_request *r, const char *sub,
 		return tb_errf(e, TB_EUNAVAIL, "reddit: r/%s: blocked by "
 		    "Reddit (HTTP 403 HTML page); set REDDIT_CLIENT_ID/"
 		    "REDDIT_CLIENT_SECRET", sub);
-	if (r->status != 0)
+	/* A 2xx that failed was cut short or too big: the client says how. */
+	if (r->status != 0 && (r->status < 200 || r->status > 299) &&
+	    r->transport_error == 0)
 		return tb_errf(e, TB_EUNAVAIL, "reddit: r/%s: /%s listing: "
 		    "HTTP %ld after %d attempt%s", sub, sort, r->status,
 		    r->attempts, r->attempts == 1 ? "" : "s");

@@ -1,0 +1,234 @@
+#!/usr/bin/env bats
+# A hostile environment: TB_HOME that cannot be written, a full disk, a
+# corrupted database file, and keys missing for one provider.  Each must
+# end in a clean exit code with a message that names the culprit, must
+# not destroy data, and must not stop what does not depend on it.
+#
+# The read-only and full-disk cases mount small tmpfs file systems, which
+# needs root (as root, file modes stop nothing); without it the full disk
+# falls back to a file-size limit (ulimit -f, SIGXFSZ ignored) and the
+# read-only mount is skipped.
+
+load helpers
+
+MONDAY=2026-03-30
+
+setup() {
+	tb_isolate
+	export TB_HTTP_BACKOFF_SCALE=0.01
+	MOUNTS=()
+}
+
+teardown() {
+	local m
+	for m in "${MOUNTS[@]}"; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+	done
+	fake_stop
+}
+
+# tiny_fs DIR SIZE [OPTIONS]: mount a tmpfs of SIZE on DIR, or fail.
+tiny_fs() {
+	mkdir -p "$1"
+	mount -t tmpfs -o "size=$2${3:+,$3}" tmpfs "$1" 2>/dev/null || return 1
+	MOUNTS+=("$1")
+}
+
+at_1630() {
+	export TB_NOW=${MONDAY}T16:30:00+02:00
+	fake_set reddit.now="$(date -d "$TB_NOW" +%s)"
+}
+
+# fails_naming CODE TEXT: the run exited CODE, its summary's error and a
+# single ERROR line on stderr name TEXT.
+fails_naming() {
+	[ "$status" -eq "$1" ]
+	[ "$(json_field .exit_code)" = "$1" ]
+	[[ "$(json_field .error)" == *"$2"* ]]
+	[ "$(grep -c "ERROR .*$2" <<<"$stderr")" -ge 1 ]
+}
+
+# ---- TB_HOME
+
+@test "TB_HOME below a regular file: exit 73 naming it" {
+	touch "$BATS_TEST_TMPDIR/file"
+	for prog in "tb-status --date $MONDAY" "tb-collect --round 1 --date $MONDAY" \
+	    "tb-decide --date $MONDAY" "tb-execute --date $MONDAY" \
+	    "tb-approve --all --date $MONDAY"; do
+		echo "# $prog"
+		# shellcheck disable=SC2086
+		TB_HOME=$BATS_TEST_TMPDIR/file/home run --separate-stderr $prog
+		fails_naming 73 "$BATS_TEST_TMPDIR/file/home"
+	done
+	[ -f "$BATS_TEST_TMPDIR/file" ] && [ ! -s "$BATS_TEST_TMPDIR/file" ]
+}
+
+@test "TB_HOME under /proc: exit 73 naming it" {
+	TB_HOME=/proc/tb-test-home run --separate-stderr tb-status --date $MONDAY
+	fails_naming 73 /proc/tb-test-home
+	TB_HOME=/proc/tb-test-home run --separate-stderr tb-collect --round 1 --date $MONDAY
+	fails_naming 73 /proc/tb-test-home
+}
+
+@test "TB_HOME on a read-only file system: exit 73 naming the path" {
+	tiny_fs "$BATS_TEST_TMPDIR/ro" 64k ro || skip "cannot mount a tmpfs here (needs root)"
+	TB_HOME=$BATS_TEST_TMPDIR/ro/home run --separate-stderr tb-status --date $MONDAY
+	fails_naming 73 "$BATS_TEST_TMPDIR/ro/home"
+	TB_HOME=$BATS_TEST_TMPDIR/ro run --separate-stderr tb-status --date $MONDAY
+	fails_naming 73 "$BATS_TEST_TMPDIR/ro/tb.db"
+}
+
+# ---- a full disk
+
+@test "a full disk fails the round cleanly; the rerun with space stores everything once" {
+	fake_start
+	export REDDIT_CLIENT_ID=env-client REDDIT_CLIENT_SECRET=env-secret
+	at_1630
+	if tiny_fs "$BATS_TEST_TMPDIR/disk" 1m; then
+		export TB_HOME=$BATS_TEST_TMPDIR/disk/home
+		tb-status --date $MONDAY >/dev/null
+		# Fill what is left.
+		dd if=/dev/zero of="$BATS_TEST_TMPDIR/disk/filler" bs=4k \
+		    2>/dev/null || true
+		[ "$(df --output=avail "$BATS_TEST_TMPDIR/disk" | tail -1)" -lt 8 ]
+		run --separate-stderr tb-collect --round 3
+		rm -f "$BATS_TEST_TMPDIR/disk/filler"
+	else
+		# No file may grow past 4 KiB: the WAL cannot take a page.
+		tb-status --date $MONDAY >/dev/null
+		run --separate-stderr bash -c "trap '' XFSZ; ulimit -f 4; exec tb-collect --round 3"
+	fi
+	[ "$status" -ne 0 ] && [ "$status" -ne 69 ]
+	[[ "$status" -eq 70 || "$status" -eq 73 ]]
+	[[ "$stderr" == *"ERROR tb-collect"* ]]
+	# SQLite says "database or disk is full", or "disk I/O error" when
+	# the shared-memory index of the WAL cannot grow.
+	[[ "$stderr" == *"ERROR tb-collect: "*"$TB_HOME/tb.db"* ]]
+	[[ "$stderr" == *full* || "$stderr" == *"I/O error"* ||
+	    "$stderr" == *"too large"* ]]
+	[ "$(tb_sql 'PRAGMA integrity_check')" = ok ]
+	[ "$(tb_sql "SELECT count(*) FROM ticker_mentions WHERE post_id NOT IN
+	    (SELECT id FROM reddit_posts)")" = 0 ]
+	run --separate-stderr tb-collect --round 3
+	assert_success
+	[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 16 ]
+	[ "$(tb_sql "SELECT count(*) FROM post_rounds")" = 16 ]
+	[ "$(tb_sql 'PRAGMA integrity_check')" = ok ]
+}
+
+# ---- a corrupted database
+
+@test "random bytes as tb.db: exit 70 naming the file, which is left as it was" {
+	mkdir -p "$TB_HOME"
+	head -c 65536 /dev/urandom >"$BATS_TEST_TMPDIR/garbage"
+	cp "$BATS_TEST_TMPDIR/garbage" "$TB_HOME/tb.db"
+	for prog in "tb-status --date $MONDAY" "tb-collect --round 1 --date $MONDAY" \
+	    "tb-execute --date $MONDAY"; do
+		echo "# $prog"
+		# shellcheck disable=SC2086
+		run --separate-stderr $prog
+		fails_naming 70 "$TB_HOME/tb.db"
+		cmp "$BATS_TEST_TMPDIR/garbage" "$TB_HOME/tb.db"
+	done
+}
+
+@test "a truncated real database: exit 70 naming the file, nothing overwritten" {
+	fake_start
+	export REDDIT_CLIENT_ID=env-client REDDIT_CLIENT_SECRET=env-secret
+	at_1630
+	tb-collect --round 3 >/dev/null 2>&1
+	[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 16 ]
+	size=$(stat -c %s "$TB_HOME/tb.db")
+	head -c $((size / 2)) "$TB_HOME/tb.db" >"$BATS_TEST_TMPDIR/half"
+	cp "$BATS_TEST_TMPDIR/half" "$TB_HOME/tb.db"
+	rm -f "$TB_HOME/tb.db-wal" "$TB_HOME/tb.db-shm"
+	before=$(fake_count reddit)
+	run --separate-stderr tb-collect --round 3
+	fails_naming 70 "$TB_HOME/tb.db"
+	cmp "$BATS_TEST_TMPDIR/half" "$TB_HOME/tb.db"
+	# It stopped before asking Reddit for anything.
+	[ "$(fake_count reddit)" = "$before" ]
+}
+
+# ---- missing keys
+
+seed_monday() {
+	tb-status --date $MONDAY >/dev/null
+	tb_sql "INSERT INTO reddit_posts (id, subreddit, title, created_utc,
+	    first_seen_date, first_seen_round, last_seen_date, last_seen_round,
+	    updated_at, score, num_comments) VALUES
+	    ('p1', 'stocks', 'Buying \$AAPL', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 900, 10),
+	    ('p2', 'stocks', 'Buying \$ASML.AS', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 800, 10),
+	    ('p3', 'stocks', 'Buying \$SHEL.L', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 700, 10),
+	    ('p4', 'stocks', 'Buying \$AIR.PA', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 600, 10),
+	    ('p5', 'stocks', 'Buying \$NVDA', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 500, 10);
+	    INSERT INTO post_rounds SELECT id, '$MONDAY', 1 FROM reddit_posts;
+	    INSERT INTO ticker_mentions (post_id, symbol, count, cashtag, bullish)
+	    VALUES ('p1', 'AAPL', 2, 1, 1), ('p2', 'ASML.AS', 2, 1, 1),
+	    ('p3', 'SHEL.L', 2, 1, 1), ('p4', 'AIR.PA', 2, 1, 1),
+	    ('p5', 'NVDA', 2, 1, 1)"
+}
+
+@test "no ANTHROPIC_API_KEY: claude fails naming the key, minimax decides; and the reverse" {
+	fake_start
+	seed_monday
+	export MINIMAX_API_KEY=mm-env-test
+	run --separate-stderr tb-decide --date $MONDAY
+	# Claude is Monday's main trader.
+	[ "$status" -eq 69 ]
+	[[ "$(json_field .llms.claude.error)" == *ANTHROPIC_API_KEY* ]]
+	[[ "$stderr" == *ANTHROPIC_API_KEY* ]]
+	[ "$(json_field .llms.minimax.status)" = ok ]
+	[ "$(fake_count anthropic)" = 0 ]
+	[ "$(tb_sql "SELECT llm_name, count(*) FROM daily_picks GROUP BY llm_name")" = "minimax|3" ]
+
+	rm -rf "$TB_HOME"
+	seed_monday
+	unset MINIMAX_API_KEY
+	export ANTHROPIC_API_KEY=sk-ant-env-test
+	asked=$(fake_count minimax)
+	run --separate-stderr tb-decide --date $MONDAY
+	assert_success
+	[[ "$(json_field .llms.minimax.error)" == *MINIMAX_API_KEY* ]]
+	[ "$(json_field .llms.claude.status)" = ok ]
+	[ "$(fake_count minimax)" = "$asked" ]
+	[ "$(tb_sql "SELECT llm_name, count(*) FROM daily_picks GROUP BY llm_name")" = "claude|3" ]
+}
+
+@test "no Reddit keys: the public listings; no T212 keys: the round goes on without a universe refresh" {
+	fake_start
+	at_1630
+	run --separate-stderr tb-collect --round 3
+	assert_success
+	[ "$(fake_count reddit-www '^/r/[^/]+/(new|hot)\.json$')" -ge 5 ]
+	[ "$(fake_count reddit-www access_token)" = 0 ]
+	[ "$(fake_count reddit)" = 0 ]
+	[ "$(fake_count t212)" = 0 ]
+	[ "$(json_field .universe)" = missing ]
+	[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 16 ]
+}
+
+@test "no T212 keys with real orders due: virtual trades booked, exit 78 naming T212_API_KEY" {
+	fake_start
+	local day=2026-11-23
+	export TB_NOW=${day}T17:10:00+01:00
+	tb-status >/dev/null
+	tb_sql "INSERT INTO market_data (date, symbol, status, currency, price,
+	    price_eur, eur_rate, fetched_at) VALUES
+	    ('$day', 'ASML.AS', 'ok', 'EUR', 700, 700, 1, '${day}T16:00:00Z'),
+	    ('$day', 'SAP.DE', 'ok', 'EUR', 200, 200, 1, '${day}T16:00:00Z');
+	    INSERT INTO llm_runs (date, llm_name, provider, model, status,
+	    started_at) VALUES ('$day', 'claude', 'x', 'x', 'ok', '${day}T16:10:00Z'),
+	    ('$day', 'minimax', 'x', 'x', 'ok', '${day}T16:10:00Z');
+	    INSERT INTO daily_picks (date, llm_name, ticker, allocation_pct,
+	    amount_eur, is_main_trader, status, pick_index, created_at) VALUES
+	    ('$day', 'claude', 'ASML.AS', 40, 40, 1, 'approved', 1, '${day}T16:10:00Z'),
+	    ('$day', 'minimax', 'SAP.DE', 60, 60, 0, 'proposed', 1, '${day}T16:10:00Z');
+	    INSERT INTO approvals (date, llm_name, decision, decided_by,
+	    decided_at) VALUES ('$day', 'claude', 'approve_all', 'flag', '${day}T16:11:00Z')"
+	run --separate-stderr tb-execute
+	fails_naming 78 T212_API_KEY
+	[ "$(json_field .virtual_booked)" = 1 ]
+	[ "$(fake_count t212 orders)" = 0 ]
+	[ "$(tb_sql "SELECT count(*) FROM trades WHERE kind = 'real'")" = 0 ]
+}
