@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,9 @@ struct seat {
 	size_t kept;			/* earlier picks it must keep */
 	double kept_eur;
 	tb_err err;			/* a failure before the request */
+	struct decide *decide;		/* for store_on_done */
+	int store_rc;			/* storing its answer failed */
+	tb_err store_err;
 };
 
 struct decide {
@@ -85,6 +89,7 @@ static int	fetch_market(struct decide *, tb_err *);
 static int	prepare_seat(struct decide *, struct seat *, tb_err *);
 static int	run_llms(struct decide *, tb_err *);
 static int	store_seat(struct decide *, struct seat *, tb_err *);
+static void	store_on_done(struct llm_job *, void *);
 static cJSON	*seat_summary(const struct seat *);
 static void	summarise(struct decide *);
 static int	outcome(struct decide *, tb_err *);
@@ -344,16 +349,37 @@ run_llms(struct decide *d, tb_err *e)
 			log_error("%s: %s", s->name, s->err.msg);
 			continue;
 		}
+		s->decide = d;
+		s->job.on_done = store_on_done;
+		s->job.on_done_arg = s;
 		jobs[n++] = &s->job;
 	}
 	if (n > 0)
 		llm_run_all(jobs, n);
 	for (i = 0; i < d->nseats; i++) {
 		s = &d->seats[i];
-		if (s->ask && s->job.ran && store_seat(d, s, e) != 0)
-			return e->code;
+		if (s->ask && s->job.ran && s->store_rc != 0)
+			return tb_errf(e, s->store_rc, "%s", s->store_err.msg);
 	}
 	return 0;
+}
+
+/*
+ * Store an LLM's answer the moment its thread has it, so a crash while
+ * the other LLM is still thinking does not lose (and pay again for) this
+ * one.  The two threads share the connection: one store at a time.
+ */
+static void
+store_on_done(struct llm_job *job, void *arg)
+{
+	static pthread_mutex_t store_mutex = PTHREAD_MUTEX_INITIALIZER;
+	struct seat *s = arg;
+
+	(void)job;
+	pthread_mutex_lock(&store_mutex);
+	tb_err_clear(&s->store_err);
+	s->store_rc = store_seat(s->decide, s, &s->store_err);
+	pthread_mutex_unlock(&store_mutex);
 }
 
 static int

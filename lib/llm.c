@@ -310,10 +310,18 @@ llm_run(struct llm_job *job)
 	return job->ok ? 0 : (job->err.code ? job->err.code : TB_EINTERNAL);
 }
 
+static void
+run_job(struct llm_job *job)
+{
+	llm_run(job);
+	if (job->on_done != NULL)
+		job->on_done(job, job->on_done_arg);
+}
+
 static void *
 job_thread(void *arg)
 {
-	llm_run(arg);
+	run_job(arg);
 	return NULL;
 }
 
@@ -331,7 +339,7 @@ llm_run_all(struct llm_job **jobs, size_t n)
 		    pthread_create(&threads[i], NULL, job_thread, jobs[i]) == 0)
 			started[i] = 1;
 		else
-			llm_run(jobs[i]);
+			run_job(jobs[i]);
 	}
 	for (i = 0; i < n; i++)
 		if (started != NULL && started[i])

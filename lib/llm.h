@@ -94,6 +94,14 @@ struct llm_job {
 	int max_picks;
 	double budget_eur;
 	long timeout_ms;		/* 0: LLM_TIMEOUT_MS */
+	/*
+	 * Called by llm_run_all in the job's own thread as soon as the job
+	 * has run (NULL: nothing), so a caller can store one LLM's answer
+	 * while the other is still thinking.  It must serialise its own
+	 * access to shared state (the database connection).
+	 */
+	void (*on_done)(struct llm_job *, void *);
+	void *on_done_arg;
 
 	/* Outputs, owned: llm_job_free(). */
 	int	 ran;			/* the job was run */
