@@ -826,14 +826,14 @@ static int
 first_round(const struct tb_config *cfg, struct market_set *s, int parallel,
     tb_err *e)
 {
-	struct market_quote **todo;
+	struct market_quote **unfetched;
 	struct fundamentals fu;
 	pthread_t thread;
-	size_t i, ntodo;
+	size_t i, nunfetched;
 	int rc = 0, started = 0;
 
 	memset(&fu, 0, sizeof fu);
-	if ((todo = uncached(s, 1, 0, &ntodo)) == NULL)
+	if ((unfetched = uncached(s, 1, 0, &nunfetched)) == NULL)
 		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
 	/* The list starts with the quotes; pairs have no fundamentals. */
 	for (i = 0; i < s->n; i++)
@@ -847,21 +847,21 @@ first_round(const struct tb_config *cfg, struct market_set *s, int parallel,
 			rc = tb_errf(e, TB_EINTERNAL, "market: out of memory");
 			goto out;
 		}
-		memcpy(fu.quotes, todo, fu.n * sizeof *todo);
+		memcpy(fu.quotes, unfetched, fu.n * sizeof *unfetched);
 		if (pthread_create(&thread, NULL, fundamentals_main, &fu) == 0)
 			started = 1;
 		else
 			log_warn("market: cannot start the fundamentals "
 			    "thread; going on without fundamentals");
 	}
-	rc = fetch_charts(cfg, todo, ntodo, parallel, &s->nrequests, e);
+	rc = fetch_charts(cfg, unfetched, nunfetched, parallel, &s->nrequests, e);
 	if (started)
 		pthread_join(thread, NULL);
 	if (rc == 0)
 		apply_fundamentals(&fu);
 out:
 	fundamentals_free(&fu);
-	free(todo);
+	free(unfetched);
 	return rc;
 }
 
@@ -870,9 +870,9 @@ static int
 missed_pairs(sqlite3 *db, const char *date, const struct tb_config *cfg,
     struct market_set *s, int parallel, tb_err *e)
 {
-	struct market_quote **todo;
+	struct market_quote **unfetched;
 	char pair[CHART_CURRENCY_MAX + 8];
-	size_t i, first = s->nfx, added = 0, ntodo;
+	size_t i, first = s->nfx, added = 0, nunfetched;
 	int rc;
 
 	for (i = 0; i < s->n; i++)
@@ -885,10 +885,10 @@ missed_pairs(sqlite3 *db, const char *date, const struct tb_config *cfg,
 	for (i = first; i < s->nfx; i++)
 		if (load_cached(db, date, &s->fx[i], e) < 0)
 			return e->code;
-	if ((todo = uncached(s, 0, first, &ntodo)) == NULL)
+	if ((unfetched = uncached(s, 0, first, &nunfetched)) == NULL)
 		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
-	rc = fetch_charts(cfg, todo, ntodo, parallel, &s->nrequests, e);
-	free(todo);
+	rc = fetch_charts(cfg, unfetched, nunfetched, parallel, &s->nrequests, e);
+	free(unfetched);
 	return rc;
 }
 

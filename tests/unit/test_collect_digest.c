@@ -11,6 +11,7 @@
 #include "db.h"
 #include "digest.h"
 #include "unit.h"
+#include "unitdb.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -62,36 +63,6 @@ static const char setup_sql[] =
     "  ('p3', 'TTT', 1, 0, 1, 1), ('p4', 'TTT', 1, 0, 0, 0), "
     "  ('p5', 'TTT', 1, 0, 0, 0), ('p6', 'TTT', 1, 0, 0, 0), "
     "  ('p9', 'TTT', 9, 1, 9, 0), ('p9', 'OLD', 1, 0, 0, 0);";
-
-static char home[64];
-
-static sqlite3 *
-fresh_db(void)
-{
-	sqlite3 *db;
-	tb_err e;
-
-	snprintf(home, sizeof home, "/tmp/tb-test-digest-XXXXXX");
-	if (mkdtemp(home) == NULL || db_open(home, &db, &e) != 0) {
-		printf("Bail out! cannot make a database in %s\n", home);
-		exit(1);
-	}
-	return db;
-}
-
-static void
-remove_home(void)
-{
-	char path[128];
-
-	snprintf(path, sizeof path, "%s/tb.db", home);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/tb.db-wal", home);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/tb.db-shm", home);
-	unlink(path);
-	rmdir(home);
-}
 
 static const cJSON *
 ticker_at(const cJSON *doc, int i)
@@ -267,12 +238,12 @@ main(void)
 	setenv("TB_NOW", "2026-03-30T17:10:00+02:00", 1);
 	clock_set_timezone("Europe/Berlin");
 	test_weight();
-	db = fresh_db();
+	db = unitdb_fresh("digest");
 	CHECK(db_exec(db, setup_sql, &e) == 0, "setup: %s", e.msg);
 	test_day(db);
 	test_empty_day(db);
 	CHECK(count_digests(db) == 2, "one stored digest per date");
 	db_close(db);
-	remove_home();
+	unitdb_remove();
 	return unit_done();
 }

@@ -9,57 +9,12 @@
 #include "db.h"
 #include "instruments.h"
 #include "unit.h"
+#include "unitdb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static char home[64];
-
-static sqlite3 *
-fresh_db(void)
-{
-	sqlite3 *db;
-	tb_err e;
-
-	snprintf(home, sizeof home, "/tmp/tb-test-instr-XXXXXX");
-	if (mkdtemp(home) == NULL || db_open(home, &db, &e) != 0) {
-		printf("Bail out! cannot make a database in %s\n", home);
-		exit(1);
-	}
-	return db;
-}
-
-static void
-remove_home(void)
-{
-	const char *files[] = { "tb.db", "tb.db-wal", "tb.db-shm" };
-	char path[128];
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		snprintf(path, sizeof path, "%s/%s", home, files[i]);
-		unlink(path);
-	}
-	rmdir(home);
-}
-
-static const char *
-query(sqlite3 *db, const char *sql, char *buf, size_t bufsz)
-{
-	sqlite3_stmt *st;
-
-	snprintf(buf, bufsz, "(no row)");
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		snprintf(buf, bufsz, "(error: %s)", sqlite3_errmsg(db));
-		return buf;
-	}
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(buf, bufsz, "%s", db_column_text(st, 0));
-	sqlite3_finalize(st);
-	return buf;
-}
 
 static time_t
 at(const char *iso)
@@ -159,25 +114,25 @@ test_store(sqlite3 *db)
 	    &e) == 0, "store: %s", e.msg);
 	CHECK(list->child == NULL, "every element was taken from the list");
 	cJSON_Delete(list);
-	CHECK_STR(query(db, "SELECT count(*) FROM instruments", buf,
+	CHECK_STR(unitdb_query(db, "SELECT count(*) FROM instruments", buf,
 	    sizeof buf), "4", "four rows: no ticker or currency is skipped, "
 	    "a repeated ticker keeps its first");
-	CHECK_STR(query(db, "SELECT currency || ' ' || isin || ' ' || "
+	CHECK_STR(unitdb_query(db, "SELECT currency || ' ' || isin || ' ' || "
 	    "working_schedule_id || ' ' || max_open_quantity || ' ' || "
 	    "added_on FROM instruments WHERE ticker = 'ASMLa_EQ'", buf,
 	    sizeof buf), "EUR NL0010273215 60 2400.0 "
 	    "2019-03-04T09:00:00.000+02:00", "every field of a row");
-	CHECK_STR(query(db, "SELECT yahoo_symbol FROM instruments WHERE "
+	CHECK_STR(unitdb_query(db, "SELECT yahoo_symbol FROM instruments WHERE "
 	    "ticker = 'AIp_EQ'", buf, sizeof buf), "AIR.PA",
 	    "the universe's Yahoo symbol (shortName AIR)");
-	CHECK_STR(query(db, "SELECT coalesce(yahoo_symbol, 'NULL') FROM "
+	CHECK_STR(unitdb_query(db, "SELECT coalesce(yahoo_symbol, 'NULL') FROM "
 	    "instruments WHERE ticker = 'ODDx_EQ'", buf, sizeof buf), "NULL",
 	    "an unknown pattern is cached without a symbol");
 	CHECK(u.finished && u.n == 3, "the universe: 3 of known pattern");
 	CHECK((in = universe_by_yahoo(&u, "ASML.AS")) != NULL &&
 	    strcmp(in->currency, "EUR") == 0, "ASML.AS in EUR");
 	universe_free(&u);
-	CHECK_STR(query(db, "SELECT fetched_at || ' ' || row_count FROM "
+	CHECK_STR(unitdb_query(db, "SELECT fetched_at || ' ' || row_count FROM "
 	    "metadata_refresh WHERE kind = 'instruments'", buf, sizeof buf),
 	    "1774857600 4", "the refresh is recorded");
 
@@ -187,7 +142,7 @@ test_store(sqlite3 *db)
 	    &e) == TB_EDATA, "a list with nothing usable is refused");
 	cJSON_Delete(list);
 	universe_free(&u);
-	CHECK_STR(query(db, "SELECT count(*) || ' ' || (SELECT fetched_at "
+	CHECK_STR(unitdb_query(db, "SELECT count(*) || ' ' || (SELECT fetched_at "
 	    "FROM metadata_refresh) FROM instruments", buf, sizeof buf),
 	    "4 1774857600", "and the cache and its date are untouched");
 
@@ -196,7 +151,7 @@ test_store(sqlite3 *db)
 	CHECK(exchanges_store(db, list, at("2026-03-30T08:00:00Z"), &n,
 	    &e) == 0 && n == 1, "exchanges: one usable");
 	cJSON_Delete(list);
-	CHECK_STR(query(db, "SELECT id || ' ' || name || ' ' || json FROM "
+	CHECK_STR(unitdb_query(db, "SELECT id || ' ' || name || ' ' || json FROM "
 	    "exchanges", buf, sizeof buf),
 	    "70 NASDAQ {\"id\":70,\"name\":\"NASDAQ\",\"workingSchedules\":[]}",
 	    "an exchange is kept with its JSON");
@@ -232,11 +187,11 @@ main(void)
 	sqlite3 *db;
 
 	clock_set_timezone("Europe/Berlin");
-	db = fresh_db();
+	db = unitdb_fresh("instr");
 	test_due(db);
 	test_store(db);
 	test_universe(db);
 	db_close(db);
-	remove_home();
+	unitdb_remove();
 	return unit_done();
 }

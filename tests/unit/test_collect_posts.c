@@ -8,6 +8,7 @@
 #include "posts.h"
 #include "symbols.h"
 #include "unit.h"
+#include "unitdb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,53 +17,6 @@
 
 #define DAY "2026-03-30"
 #define HOUR 3600
-
-static char home[64];
-
-static sqlite3 *
-fresh_db(void)
-{
-	sqlite3 *db;
-	tb_err e;
-
-	snprintf(home, sizeof home, "/tmp/tb-test-posts-XXXXXX");
-	if (mkdtemp(home) == NULL || db_open(home, &db, &e) != 0) {
-		printf("Bail out! cannot make a database in %s\n", home);
-		exit(1);
-	}
-	return db;
-}
-
-static void
-remove_home(void)
-{
-	const char *files[] = { "tb.db", "tb.db-wal", "tb.db-shm" };
-	char path[128];
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		snprintf(path, sizeof path, "%s/%s", home, files[i]);
-		unlink(path);
-	}
-	rmdir(home);
-}
-
-/* The first column of the first row of sql as text, into buf. */
-static const char *
-query(sqlite3 *db, const char *sql, char *buf, size_t bufsz)
-{
-	sqlite3_stmt *st;
-
-	snprintf(buf, bufsz, "(no row)");
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		snprintf(buf, bufsz, "(error: %s)", sqlite3_errmsg(db));
-		return buf;
-	}
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(buf, bufsz, "%s", db_column_text(st, 0));
-	sqlite3_finalize(st);
-	return buf;
-}
 
 static struct reddit_post
 post(const char *id, const char *title, const char *text, long long score)
@@ -136,12 +90,12 @@ test_store(sqlite3 *db, time_t now)
 	CHECK(posts_round_end(&r, &c, "[{\"subreddit\":\"x\"}]", now + 5,
 	    &e) == 0, "end: %s", e.msg);
 	posts_round_free(&r);
-	CHECK_STR(query(db, "SELECT posts_fetched || '/' || posts_new || '/' "
+	CHECK_STR(unitdb_query(db, "SELECT posts_fetched || '/' || posts_new || '/' "
 	    "|| posts_updated || ' ' || errors_json || ' ' || finished_at || "
 	    "' ' || universe_loaded FROM collection_rounds", buf, sizeof buf),
 	    "2/2/0 [{\"subreddit\":\"x\"}] 2026-03-30T14:30:05Z 0",
 	    "the round's record");
-	CHECK_STR(query(db, "SELECT group_concat(symbol || ':' || count || ':' "
+	CHECK_STR(unitdb_query(db, "SELECT group_concat(symbol || ':' || count || ':' "
 	    "|| cashtag || ':' || bullish) FROM ticker_mentions", buf,
 	    sizeof buf), "ASML:2:1:1", "without a universe: the cashtag, "
 	    "counted twice, with the post's bullish word");
@@ -155,12 +109,12 @@ test_store(sqlite3 *db, time_t now)
 	    "a rerun: nothing new, 2 updated");
 	posts_round_end(&r, &c, NULL, now, &e);
 	posts_round_free(&r);
-	CHECK_STR(query(db, "SELECT count(*) || ' ' || sum(score) FROM "
+	CHECK_STR(unitdb_query(db, "SELECT count(*) || ' ' || sum(score) FROM "
 	    "reddit_posts", buf, sizeof buf), "2 104",
 	    "no duplicate, the score refreshed");
-	CHECK_STR(query(db, "SELECT count(*) FROM post_rounds", buf,
+	CHECK_STR(unitdb_query(db, "SELECT count(*) FROM post_rounds", buf,
 	    sizeof buf), "2", "no duplicate link");
-	CHECK_STR(query(db, "SELECT errors_json IS NULL AND posts_updated = 2 "
+	CHECK_STR(unitdb_query(db, "SELECT errors_json IS NULL AND posts_updated = 2 "
 	    "FROM collection_rounds", buf, sizeof buf), "1",
 	    "a rerun resets the round's record");
 
@@ -168,10 +122,10 @@ test_store(sqlite3 *db, time_t now)
 	CHECK(posts_round_begin(&r, db, DAY, 1, now, NULL, &e) == 0 &&
 	    posts_store(&r, batch, 1, &c, &e) == 0, "store in round 1");
 	posts_round_free(&r);
-	CHECK_STR(query(db, "SELECT first_seen_round || '-' || "
+	CHECK_STR(unitdb_query(db, "SELECT first_seen_round || '-' || "
 	    "last_seen_round FROM reddit_posts WHERE id = 'a1'", buf,
 	    sizeof buf), "1-2", "first seen 1, last seen still 2");
-	CHECK_STR(query(db, "SELECT group_concat(round) FROM (SELECT round "
+	CHECK_STR(unitdb_query(db, "SELECT group_concat(round) FROM (SELECT round "
 	    "FROM post_rounds WHERE post_id = 'a1' ORDER BY round)", buf,
 	    sizeof buf), "1,2",
 	    "both rounds link the post");
@@ -215,12 +169,12 @@ test_mentions(sqlite3 *db, time_t now)
 	CHECK(posts_round_begin(&r, db, "2026-03-31", 1, now, &u, &e) == 0 &&
 	    posts_store(&r, &p, 1, &c, &e) == 0, "store with a universe");
 	posts_round_free(&r);
-	CHECK_STR(query(db, "SELECT group_concat(symbol) FROM (SELECT symbol "
+	CHECK_STR(unitdb_query(db, "SELECT group_concat(symbol) FROM (SELECT symbol "
 	    "FROM ticker_mentions WHERE post_id = 'm1' ORDER BY symbol)", buf,
 	    sizeof buf), "AAPL,ASML.AS", "the universe resolves bare words");
 	CHECK(posts_round_tickers(db, "2026-03-31", 1, &n, &e) == 0 && n == 2,
 	    "two distinct tickers in the round");
-	CHECK_STR(query(db, "SELECT universe_loaded FROM collection_rounds "
+	CHECK_STR(unitdb_query(db, "SELECT universe_loaded FROM collection_rounds "
 	    "WHERE date = '2026-03-31'", buf, sizeof buf), "1",
 	    "the round records that it had the universe");
 
@@ -228,14 +182,14 @@ test_mentions(sqlite3 *db, time_t now)
 	CHECK(posts_round_begin(&r, db, "2026-03-31", 2, now, NULL, &e) == 0 &&
 	    posts_store(&r, &p, 1, &c, &e) == 0, "store without");
 	posts_round_free(&r);
-	CHECK_STR(query(db, "SELECT count(*) FROM ticker_mentions WHERE "
+	CHECK_STR(unitdb_query(db, "SELECT count(*) FROM ticker_mentions WHERE "
 	    "post_id = 'm1'", buf, sizeof buf), "2",
 	    "no universe, same text: the mentions stay");
 	p.title = "Only $AAPL now";
 	CHECK(posts_round_begin(&r, db, "2026-03-31", 2, now, NULL, &e) == 0 &&
 	    posts_store(&r, &p, 1, &c, &e) == 0, "store an edited post");
 	posts_round_free(&r);
-	CHECK_STR(query(db, "SELECT group_concat(symbol) FROM ticker_mentions "
+	CHECK_STR(unitdb_query(db, "SELECT group_concat(symbol) FROM ticker_mentions "
 	    "WHERE post_id = 'm1'", buf, sizeof buf), "AAPL",
 	    "an edited post is extracted again");
 	universe_free(&u);
@@ -249,11 +203,11 @@ main(void)
 
 	clock_set_timezone("Europe/Berlin");
 	clock_parse_iso("2026-03-30T14:30:00Z", &now);
-	db = fresh_db();
+	db = unitdb_fresh("posts");
 	test_since(db, now);
 	test_store(db, now);
 	test_mentions(db, now);
 	db_close(db);
-	remove_home();
+	unitdb_remove();
 	return unit_done();
 }
