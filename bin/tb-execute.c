@@ -8,10 +8,11 @@
  *   1. reconcile the journal's 'pending' orders with the broker, before
  *      anything else; if that cannot be done, no new real order is sent;
  *   2. refresh 'submitted' orders to 'filled' or 'rejected';
- *   3. book the virtual trader's picks (no broker involved);
- *   4. place the main trader's approved picks, only when its pipeline
+ *   3. place the main trader's approved picks, only when its pipeline
  *      succeeded, a decision was taken and the picks are within budget;
- *      stop at the first sign that the broker is unusable.
+ *      stop at the first sign that the broker is unusable;
+ *   4. book the virtual trader's picks (no broker involved), after the
+ *      real orders, which wait for nothing the virtual trades need.
  * A dry run asks the broker only what it must (reconciliation reads),
  * sends no order, writes no trade row and records no run.
  */
@@ -170,15 +171,15 @@ execute(struct execute *x)
 		else if (rc != 0)
 			warn(x, "refresh: %s", e.msg);
 	}
-	/* 3. Virtual trades need no broker. */
-	if (x->rc != TB_EINTERNAL && (rc = book_virtual(x)) != 0)
-		set_rc(x, rc, &e);
-	/* 4. Real orders, only with a reconciled journal. */
+	/* 3. Real orders, only with a reconciled journal. */
 	if (x->rc == 0)
 		real_orders(x);
 	else
 		cJSON_AddStringToObject(s, "no_real_orders", "the order "
 		    "journal could not be reconciled with the broker");
+	/* 4. Virtual trades need no broker: booked whatever it said. */
+	if (x->rc != TB_EINTERNAL && (rc = book_virtual(x)) != 0)
+		set_rc(x, rc, &e);
 
 	orders_ctx_free(&x->ctx);
 	if (x->have_t212)
