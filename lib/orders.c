@@ -714,33 +714,28 @@ settle_row(struct orders_ctx *ctx, const struct journal_row *row,
 	}
 }
 
-int
-orders_reconcile(struct orders_ctx *ctx, cJSON *out, tb_err *e)
+/*
+ * Every order the broker lists, open ones first, then history, into *allp;
+ * (*claimedp)[i] says whether a trade of ours already has order i's id.
+ */
+static int
+broker_candidates(struct orders_ctx *ctx, struct t212_order **allp,
+    unsigned char **claimedp, size_t *nallp, tb_err *e)
 {
-	struct journal_row *rows = NULL;
-	struct t212_order *all = NULL;
-	struct orders_pending p;
-	unsigned char *claimed = NULL;
-	cJSON *unknown, *item;
-	const char *status;
-	size_t nrows, nall = 0, i, j;
-	long matched = 0, nunknown = 0, k;
+	struct t212_order *all;
+	unsigned char *claimed;
+	size_t nall = ctx->nopen + ctx->nhistory, i;
 	int rc, taken = 0;
 
-	if ((unknown = cJSON_AddArrayToObject(out, "unknown_trades")) == NULL)
+	*allp = NULL;
+	*claimedp = NULL;
+	*nallp = 0;
+	if (nall == 0)
+		return 0;
+	if ((all = calloc(nall, sizeof *all)) == NULL ||
+	    (claimed = calloc(nall, 1)) == NULL) {
+		free(all);
 		return tb_errf(e, TB_EINTERNAL, "orders: out of memory");
-	if ((rc = journal_read(ctx->db, "pending", &rows, &nrows, e)) != 0)
-		return rc;
-	if (nrows == 0)
-		goto done;
-	log_info("reconciling %zu pending order(s) with Trading 212", nrows);
-	if ((rc = broker_load(ctx, e)) != 0)
-		goto out;
-	nall = ctx->nopen + ctx->nhistory;
-	if (nall > 0 && ((all = calloc(nall, sizeof *all)) == NULL ||
-	    (claimed = calloc(nall, 1)) == NULL)) {
-		rc = tb_errf(e, TB_EINTERNAL, "orders: out of memory");
-		goto out;
 	}
 	if (ctx->nopen > 0)
 		memcpy(all, ctx->open, ctx->nopen * sizeof *all);
@@ -748,56 +743,109 @@ orders_reconcile(struct orders_ctx *ctx, cJSON *out, tb_err *e)
 		memcpy(all + ctx->nopen, ctx->history,
 		    ctx->nhistory * sizeof *all);
 	for (i = 0; i < nall; i++) {
-		if ((rc = id_claimed(ctx->db, all[i].id, &taken, e)) != 0)
-			goto out;
+		if ((rc = id_claimed(ctx->db, all[i].id, &taken, e)) != 0) {
+			free(claimed);
+			free(all);
+			return rc;
+		}
 		claimed[i] = (unsigned char)taken;
 	}
-	for (i = 0; i < nrows; i++) {
+	*allp = all;
+	*claimedp = claimed;
+	*nallp = nall;
+	return 0;
+}
+
+/* A pending row that is the broker's order all[k]: settle it from that. */
+static int
+reconcile_matched(struct orders_ctx *ctx, const struct journal_row *row,
+    const struct t212_order *all, unsigned char *claimed, size_t nall,
+    size_t k, tb_err *e)
+{
+	const char *status;
+	size_t j;
+	int rc;
+
+	/* The same order may be listed open and in history. */
+	for (j = 0; j < nall; j++)
+		if (strcmp(all[j].id, all[k].id) == 0)
+			claimed[j] = 1;
+	if ((rc = settle_row(ctx, row, &all[k], &status, e)) != 0)
+		return rc;
+	log_info("trade %lld: %s %s %.4f is the broker's order %s (%s): %s",
+	    row->id, row->sell ? "sell" : "buy", row->broker_ticker,
+	    row->quantity, all[k].id, all[k].status, status);
+	return 0;
+}
+
+/*
+ * A pending row the broker has no order for: 'unknown', never sent again,
+ * and listed in the summary's unknown_trades for a human to check.
+ */
+static int
+reconcile_unknown(struct orders_ctx *ctx, const struct journal_row *row,
+    cJSON *unknown, tb_err *e)
+{
+	cJSON *item;
+	int rc;
+
+	log_error("trade %lld: %s %s (%s) quantity %.4f: no matching order "
+	    "at the broker; marked unknown, it will NOT be sent again: check "
+	    "the account by hand", row->id, row->sell ? "sell" : "buy",
+	    row->ticker, row->broker_ticker, row->quantity);
+	if (!ctx->dry_run && (rc = journal_set(ctx, row->id, "unknown", NULL,
+	    "not found in the broker's open orders or history when "
+	    "reconciled", e)) != 0)
+		return rc;
+	if ((item = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(unknown, item)) {
+		cJSON_Delete(item);
+		return tb_errf(e, TB_EINTERNAL, "orders: out of memory");
+	}
+	cJSON_AddNumberToObject(item, "trade_id", (double)row->id);
+	cJSON_AddStringToObject(item, "ticker", row->ticker);
+	cJSON_AddStringToObject(item, "broker_ticker", row->broker_ticker);
+	cJSON_AddNumberToObject(item, "quantity", row->quantity);
+	return 0;
+}
+
+int
+orders_reconcile(struct orders_ctx *ctx, cJSON *out, tb_err *e)
+{
+	struct journal_row *rows = NULL;
+	struct t212_order *all = NULL;
+	struct orders_pending p;
+	unsigned char *claimed = NULL;
+	cJSON *unknown;
+	size_t nrows = 0, nall = 0, i;
+	long matched = 0, nunknown = 0, k;
+	int rc;
+
+	if ((unknown = cJSON_AddArrayToObject(out, "unknown_trades")) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "orders: out of memory");
+	if ((rc = journal_read(ctx->db, "pending", &rows, &nrows, e)) != 0)
+		return rc;
+	if (nrows > 0) {
+		log_info("reconciling %zu pending order(s) with Trading 212",
+		    nrows);
+		if ((rc = broker_load(ctx, e)) == 0)
+			rc = broker_candidates(ctx, &all, &claimed, &nall, e);
+	}
+	for (i = 0; rc == 0 && i < nrows; i++) {
 		p.trade_id = rows[i].id;
 		p.broker_ticker = rows[i].broker_ticker;
 		p.sell = rows[i].sell;
 		p.quantity = rows[i].quantity;
 		p.sent_at = rows[i].sent_at;
 		if ((k = orders_match(&p, all, nall, claimed)) >= 0) {
-			/* The same order may be listed open and in history. */
-			for (j = 0; j < nall; j++)
-				if (strcmp(all[j].id, all[k].id) == 0)
-					claimed[j] = 1;
-			if ((rc = settle_row(ctx, &rows[i], &all[k], &status,
-			    e)) != 0)
-				goto out;
-			matched++;
-			log_info("trade %lld: %s %s %.4f is the broker's order "
-			    "%s (%s): %s", rows[i].id, rows[i].sell ? "sell" :
-			    "buy", rows[i].broker_ticker, rows[i].quantity,
-			    all[k].id, all[k].status, status);
-			continue;
+			rc = reconcile_matched(ctx, &rows[i], all, claimed,
+			    nall, (size_t)k, e);
+			matched += rc == 0;
+		} else {
+			rc = reconcile_unknown(ctx, &rows[i], unknown, e);
+			nunknown += rc == 0;
 		}
-		nunknown++;
-		log_error("trade %lld: %s %s (%s) quantity %.4f: no matching "
-		    "order at the broker; marked unknown, it will NOT be sent "
-		    "again: check the account by hand", rows[i].id,
-		    rows[i].sell ? "sell" : "buy", rows[i].ticker,
-		    rows[i].broker_ticker, rows[i].quantity);
-		if (!ctx->dry_run && (rc = journal_set(ctx, rows[i].id,
-		    "unknown", NULL, "not found in the broker's open orders or "
-		    "history when reconciled", e)) != 0)
-			goto out;
-		if ((item = cJSON_CreateObject()) == NULL ||
-		    !cJSON_AddItemToArray(unknown, item)) {
-			cJSON_Delete(item);
-			rc = tb_errf(e, TB_EINTERNAL, "orders: out of memory");
-			goto out;
-		}
-		cJSON_AddNumberToObject(item, "trade_id", (double)rows[i].id);
-		cJSON_AddStringToObject(item, "ticker", rows[i].ticker);
-		cJSON_AddStringToObject(item, "broker_ticker",
-		    rows[i].broker_ticker);
-		cJSON_AddNumberToObject(item, "quantity", rows[i].quantity);
 	}
-done:
-	rc = 0;
-out:
 	cJSON_AddNumberToObject(out, "matched", (double)matched);
 	cJSON_AddNumberToObject(out, "unknown", (double)nunknown);
 	free(claimed);
