@@ -411,17 +411,11 @@ run_abort(struct http_run *run, const char *why)
 	}
 }
 
-/*
- * Create the easy handle of x with every option that stays the same
- * across attempts.
- */
-static int
-xfer_setup(struct http_xfer *x, tb_err *e)
+/* The request's limits, each defaulted when the caller left it 0. */
+static void
+xfer_limits(struct http_xfer *x)
 {
-	struct http_request *r = x->r;
-	const char *m = method_of(r);
-	struct curl_slist *l;
-	int i, ok = 1, has_expect = 0;
+	const struct http_request *r = x->r;
 
 	x->max_retries = r->max_retries < 0 ? HTTP_DEFAULT_RETRIES :
 	    r->max_retries;
@@ -433,16 +427,21 @@ xfer_setup(struct http_xfer *x, tb_err *e)
 	    HTTP_DEFAULT_MAX_RESPONSE;
 	x->max_wait_s = r->max_wait_s > 0 ? r->max_wait_s :
 	    HTTP_DEFAULT_MAX_WAIT_S;
-	x->state = XFER_WAITING;
-	if (r->url == NULL)
-		return tb_errf(e, TB_EINTERNAL, "http: %s: request without URL",
-		    r->service != NULL ? r->service : "?");
+}
+
+/* The caller's headers, and an empty "Expect:" unless it set one. */
+static int
+xfer_headers(struct http_xfer *x)
+{
+	const struct http_request *r = x->r;
+	struct curl_slist *l;
+	int i, has_expect = 0;
 
 	for (i = 0; i < HTTP_MAX_HEADERS && r->headers[i] != NULL; i++) {
 		if (strncasecmp(r->headers[i], "Expect:", 7) == 0)
 			has_expect = 1;
 		if ((l = curl_slist_append(x->headers, r->headers[i])) == NULL)
-			goto nomem;
+			return -1;
 		x->headers = l;
 	}
 	/*
@@ -451,11 +450,56 @@ xfer_setup(struct http_xfer *x, tb_err *e)
 	 */
 	if (!has_expect) {
 		if ((l = curl_slist_append(x->headers, "Expect:")) == NULL)
-			goto nomem;
+			return -1;
 		x->headers = l;
 	}
-	if ((x->easy = curl_easy_init()) == NULL)
-		goto nomem;
+	return 0;
+}
+
+/* The method and body; 0 when every option was taken. */
+static int
+xfer_method(struct http_xfer *x)
+{
+	const struct http_request *r = x->r;
+	const char *m = method_of(r);
+	int ok = 1;
+
+#define SET(opt, val) ok = ok && curl_easy_setopt(x->easy, opt, val) == CURLE_OK
+	if (r->body != NULL || strcmp(m, "POST") == 0) {
+		/* POSTFIELDS sends the body as is; no copy is made. */
+		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(r->body != NULL ?
+		    r->body_len : 0));
+		SET(CURLOPT_POSTFIELDS, r->body != NULL ? r->body : "");
+		if (strcmp(m, "POST") != 0)
+			SET(CURLOPT_CUSTOMREQUEST, m);
+	} else if (strcmp(m, "GET") == 0)
+		SET(CURLOPT_HTTPGET, 1L);
+	else if (strcmp(m, "HEAD") == 0)
+		SET(CURLOPT_NOBODY, 1L);
+	else
+		SET(CURLOPT_CUSTOMREQUEST, m);
+#undef SET
+	return ok ? 0 : -1;
+}
+
+/*
+ * Create the easy handle of x with every option that stays the same
+ * across attempts.
+ */
+static int
+xfer_setup(struct http_xfer *x, tb_err *e)
+{
+	struct http_request *r = x->r;
+	const char *service = r->service != NULL ? r->service : "?";
+	int ok = 1;
+
+	xfer_limits(x);
+	x->state = XFER_WAITING;
+	if (r->url == NULL)
+		return tb_errf(e, TB_EINTERNAL, "http: %s: request without URL",
+		    service);
+	if (xfer_headers(x) != 0 || (x->easy = curl_easy_init()) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "http: out of memory");
 
 #define SET(opt, val) ok = ok && curl_easy_setopt(x->easy, opt, val) == CURLE_OK
 	SET(CURLOPT_URL, r->url);
@@ -483,26 +527,11 @@ xfer_setup(struct http_xfer *x, tb_err *e)
 	SET(CURLOPT_HEADERFUNCTION, on_header);
 	SET(CURLOPT_HEADERDATA, x);
 	SET(CURLOPT_ERRORBUFFER, x->errbuf);
-	if (r->body != NULL || strcmp(m, "POST") == 0) {
-		/* POSTFIELDS sends the body as is; no copy is made. */
-		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(r->body != NULL ?
-		    r->body_len : 0));
-		SET(CURLOPT_POSTFIELDS, r->body != NULL ? r->body : "");
-		if (strcmp(m, "POST") != 0)
-			SET(CURLOPT_CUSTOMREQUEST, m);
-	} else if (strcmp(m, "GET") == 0)
-		SET(CURLOPT_HTTPGET, 1L);
-	else if (strcmp(m, "HEAD") == 0)
-		SET(CURLOPT_NOBODY, 1L);
-	else
-		SET(CURLOPT_CUSTOMREQUEST, m);
 #undef SET
-	if (!ok)
+	if (!ok || xfer_method(x) != 0)
 		return tb_errf(e, TB_EINTERNAL, "http: %s: curl_easy_setopt "
-		    "failed", r->service != NULL ? r->service : "?");
+		    "failed", service);
 	return 0;
-nomem:
-	return tb_errf(e, TB_EINTERNAL, "http: out of memory");
 }
 
 static void
