@@ -48,18 +48,6 @@ static const char prompt_text[] =
 enum mode { MODE_PROMPT, MODE_ALL, MODE_NONE, MODE_PICK, MODE_AWAIT,
 	MODE_NO_APPROVAL };
 
-struct approve {
-	struct tb_app		 app;
-	enum mode		 mode;
-	int			 mode_set;
-	struct approval_decision pick;		/* --pick, parsed */
-	long			 timeout;	/* seconds */
-	int			 timeout_set;	/* --timeout given */
-	long			 poll_ms;
-	struct approval_picks	 picks;
-	pid_t			 notify_pid;	/* running notify command */
-};
-
 enum read_result { READ_LINE, READ_TIMEOUT, READ_EOF, READ_TOOLONG,
 	READ_ERROR };
 
@@ -70,6 +58,24 @@ struct reader {
 	int	 eof;
 	int	 discarding;	/* inside a line longer than ANSWER_MAX */
 };
+
+struct approve {
+	struct tb_app		 app;
+	enum mode		 mode;
+	int			 mode_set;
+	struct approval_decision pick;		/* --pick, parsed */
+	long			 timeout;	/* seconds */
+	int			 timeout_set;	/* --timeout given */
+	long			 poll_ms;
+	struct approval_picks	 picks;
+	pid_t			 notify_pid;	/* running notify command */
+	struct reader		 piped;		/* an answer piped on stdin */
+	int			 piped_open;	/* still reading it */
+};
+
+/* What a wait ended with (poll_decision). */
+enum waited { WAITED_OUT, WAITED_DECIDED, WAITED_ANSWER };
+
 
 static int	set_mode(struct approve *, enum mode);
 static long	parse_seconds(const char *);
@@ -154,15 +160,22 @@ main(int argc, char *argv[])
 		approval_decision_free(&a.pick);
 		return 0;
 	}
-	/* Never block on a prompt nobody can see. */
-	if (!a.mode_set)
-		a.mode = isatty(STDIN_FILENO) ? MODE_PROMPT : MODE_AWAIT;
+	/*
+	 * Never block on a prompt nobody can see: without a terminal, wait
+	 * like --await and take an answer piped on stdin meanwhile.
+	 */
+	if (!a.mode_set && !isatty(STDIN_FILENO)) {
+		a.mode = MODE_AWAIT;
+		a.piped.fd = STDIN_FILENO;
+		a.piped_open = fcntl(STDIN_FILENO, F_GETFD) != -1;
+	}
 	rc = app_start(&a.app, APP_TRADING_DAY | APP_DB | APP_CHAINED);
 	if (rc == 0 && !a.app.skipped)
 		rc = run(&a);
 	rc = app_finish(&a.app, rc);
 	approval_picks_free(&a.picks);
 	approval_decision_free(&a.pick);
+	free(a.piped.buf);
 	return rc;
 }
 
@@ -392,8 +405,8 @@ store(struct approve *a, const struct approval_decision *d, const char *by,
 		 * Someone decided between our check and our transaction: a
 		 * human whose answer was not stored must hear it (65).
 		 */
-		rc = already_decided(a, &r, a->mode != MODE_AWAIT &&
-		    a->mode != MODE_NO_APPROVAL && strcmp(by, "timeout") != 0);
+		rc = already_decided(a, &r, strcmp(by, "flag") == 0 ||
+		    strcmp(by, "cli") == 0);
 		approval_record_free(&r);
 		return rc;
 	}
@@ -809,32 +822,128 @@ released(struct approve *a, const struct approval_record *r, long waited)
 	return 0;
 }
 
+static void
+deadline_in_ms(struct timespec *deadline, long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, deadline);
+	deadline->tv_sec += ms / 1000;
+	deadline->tv_nsec += (ms % 1000) * 1000000L;
+	if (deadline->tv_nsec >= 1000000000L) {
+		deadline->tv_sec++;
+		deadline->tv_nsec -= 1000000000L;
+	}
+}
+
 /*
- * Look at the database every poll_ms until the deadline.  *found is 1
- * when a decision appeared (or execution started): then *s holds it.
+ * Wait ms for the answer piped on stdin, or idle when there is none (any
+ * more).  1 with *d set when a valid answer came; 0 when none did (blank
+ * lines are skipped; the end of the input or a read error only ends the
+ * reading); TB_EDATA when the piped answer is not one, nothing decided.
+ */
+static int
+wait_piped(struct approve *a, long ms, struct approval_decision *d,
+    tb_err *e)
+{
+	struct timespec until;
+	char *line = NULL, why[sizeof e->msg];
+	int rc;
+
+	if (!a->piped_open) {
+		poll(NULL, 0, (int)ms);
+		return 0;
+	}
+	deadline_in_ms(&until, ms);
+	switch (read_line(&a->piped, &until, &line)) {
+	case READ_LINE:
+		if (line[strspn(line, " \t\r")] == '\0') {
+			free(line);
+			return 0;
+		}
+		rc = approval_parse_answer(line, &a->picks, d, e);
+		free(line);
+		if (rc == 0) {
+			log_info("the answer piped on standard input decides");
+			return 1;
+		}
+		snprintf(why, sizeof why, "%s", e->msg);
+		return tb_errf(e, rc, "standard input: %s; answer a, r, or "
+		    "pick numbers like 1,3 (nothing decided)", why);
+	case READ_TOOLONG:
+		return tb_errf(e, TB_EDATA, "standard input: the answer is "
+		    "longer than %d bytes (nothing decided)", ANSWER_MAX);
+	case READ_ERROR:
+		log_warn("cannot read standard input (%s); waiting for a "
+		    "decision made elsewhere", strerror(errno));
+		a->piped_open = 0;
+		return 0;
+	case READ_EOF:
+		a->piped_open = 0;	/* nothing (more) piped: only wait */
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Look at the database every poll_ms until the deadline, reading the
+ * piped answer meanwhile.  *waited says how it ended: WAITED_DECIDED, a
+ * decision appeared (or execution started) and *s holds it; WAITED_ANSWER,
+ * *d is the piped answer; WAITED_OUT, the deadline passed.
  */
 static int
 poll_decision(struct approve *a, const struct timespec *deadline,
-    struct approval_state *s, int *found, tb_err *e)
+    struct approval_state *s, struct approval_decision *d,
+    enum waited *waited, tb_err *e)
 {
 	long left;
 	int rc;
 
-	*found = 0;
+	*waited = WAITED_OUT;
 	memset(s, 0, sizeof *s);
 	while ((left = ms_left(deadline)) > 0) {
-		poll(NULL, 0, (int)(left < a->poll_ms ? left : a->poll_ms));
+		if ((rc = wait_piped(a, left < a->poll_ms ? left : a->poll_ms,
+		    d, e)) != 0) {
+			if (rc == 1)
+				*waited = WAITED_ANSWER;
+			return rc == 1 ? 0 : rc;
+		}
 		notify_reap(a, 0);
 		if ((rc = approval_read_state(a->app.db, a->app.day, s,
 		    e)) != 0)
 			return rc;
 		if (s->decided || s->execution != NULL) {
-			*found = 1;
+			*waited = WAITED_DECIDED;
 			return 0;
 		}
 		approval_state_free(s);
 	}
 	return 0;
+}
+
+/*
+ * --force on a decided day with an answer piped: that answer decides
+ * again; without one (end of input, the timeout) the decision stays.
+ */
+static int
+redecide_piped(struct approve *a, const struct approval_state *s)
+{
+	struct approval_decision d;
+	struct timespec deadline;
+	tb_err e;
+	int rc = 0;
+
+	memset(&d, 0, sizeof d);
+	deadline_in(&deadline, a->timeout);
+	while (rc == 0 && a->piped_open && ms_left(&deadline) > 0)
+		rc = wait_piped(a, ms_left(&deadline), &d, &e);
+	if (rc == 1) {
+		rc = store(a, &d, "cli", 0);
+		approval_decision_free(&d);
+		return rc;
+	}
+	if (rc != 0)
+		return app_fail(&a->app, &e);
+	return already_decided(a, &s->current, 0);
 }
 
 /* --await: no prompt; meet the deciding human in the database. */
@@ -846,15 +955,19 @@ await_decision(struct approve *a, const struct approval_state *s)
 	struct approval_decision d;
 	struct approval_state now;
 	struct timespec deadline, start;
+	enum waited waited;
 	char *cmd;
 	tb_err e;
-	int rc, found;
+	int rc;
 
-	if (s->decided)
+	/* A piped answer with --force may decide again; nothing else here. */
+	if (s->decided && !(a->piped_open && a->app.force))
 		return already_decided(a, &s->current, 0);
 	if (s->execution != NULL)
 		return refuse_executed(a, s);
 	print_table(a, stderr);
+	if (s->decided)
+		return redecide_piped(a, s);
 	cmd = approve_command(a);
 	log_info("waiting up to %ld s for a decision on %s's %zu pick(s), then "
 	    "%s (approval_timeout_action); to decide, run: %s", a->timeout,
@@ -864,19 +977,25 @@ await_decision(struct approve *a, const struct approval_state *s)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	deadline_in(&deadline, a->timeout);
 	notify_start(a);
-	if ((rc = poll_decision(a, &deadline, &now, &found, &e)) != 0)
+	memset(&d, 0, sizeof d);
+	if ((rc = poll_decision(a, &deadline, &now, &d, &waited, &e)) != 0)
 		return app_fail(&a->app, &e);
-	if (found) {
+	if (waited == WAITED_DECIDED) {
 		rc = now.decided ? released(a, &now.current,
 		    seconds_since(&start)) : refuse_executed(a, &now);
 		approval_state_free(&now);
 		return rc;
 	}
+	cJSON_AddNumberToObject(a->app.summary, "waited_s",
+	    (double)seconds_since(&start));
+	if (waited == WAITED_ANSWER) {
+		rc = store(a, &d, "cli", 0);
+		approval_decision_free(&d);
+		return rc;
+	}
 	log_info("no answer in %ld s: %s (approval_timeout_action)",
 	    a->timeout, action);
 	approval_policy(a->app.cfg.approval_timeout_action, &d);
-	cJSON_AddNumberToObject(a->app.summary, "waited_s",
-	    (double)seconds_since(&start));
 	return store(a, &d, "timeout", 0);
 }
 
@@ -984,7 +1103,8 @@ usage(int status)
 	    "\n"
 	    "Show the main trader's picks of a day and take the human decision:\n"
 	    "approve all, reject all, or a subset by number.  At a terminal it\n"
-	    "asks; without one, and without a mode option, it acts as --await.\n"
+	    "asks; without one, and without a mode option, it waits as --await\n"
+	    "does and takes an answer piped on stdin (echo 1,3 | tb-approve).\n"
 	    "Nobody deciding within the timeout applies approval_timeout_action.\n"
 	    "\n"
 	    "  --all            approve every main pick (decided_by flag)\n"
@@ -1008,7 +1128,7 @@ usage(int status)
 	    "Environment: TB_APPROVE_POLL_MS (how often --await looks, default 1000).\n"
 	    "Exit status: 0 decided, nothing to approve, or skipped; 64 usage;\n"
 	    "65 already decided (without --force), execution started, bad pick\n"
-	    "number; 70 internal error; 75 another tb-approve of the same mode\n"
-	    "is running; 78 configuration error.\n");
+	    "number or piped answer; 70 internal error; 75 another tb-approve\n"
+	    "of the same mode is running; 78 configuration error.\n");
 	exit(status);
 }

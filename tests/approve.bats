@@ -425,6 +425,90 @@ wait_for() {
 	[ "$(approval)" = "approve_all|-|timeout" ]
 }
 
+# piped INPUT [ARGS...]: tb-approve --date $DAY ARGS with INPUT (printf %b)
+# piped on its standard input, no terminal.
+piped() {
+	local input=$1
+	shift
+	run --separate-stderr bash -c 'printf "%b" "$1" | tb-approve --date "$2" "${@:3}"' _ \
+	    "$input" "$DAY" "$@"
+}
+
+@test "without a terminal an answer piped on stdin decides at once (decided_by cli)" {
+	seed
+	SECONDS=0
+	piped '1,3\n' --timeout 30
+	assert_success
+	[ "$SECONDS" -lt 10 ]	# decided by the answer, not the 30 s timeout
+	[[ "$stderr" == *"the answer piped on standard input decides"* ]]
+	[ "$(json_field .decision)" = subset ]
+	[ "$(json_field ".indices | @csv")" = "1,3" ]
+	[ "$(json_field .decided_by)" = cli ]
+	[ "$(approval)" = "subset|1,3|cli" ]
+	[ "$(statuses)" = "claude:ASML.AS:approved claude:SAP.DE:rejected claude:NVDA:approved minimax:MSFT:proposed minimax:RHM.DE:proposed" ]
+}
+
+@test "a piped answer: blank lines skipped, the last line needs no newline" {
+	seed
+	piped '\n  \nr' --timeout 30
+	assert_success
+	[ "$(approval)" = "reject_all|-|cli" ]
+}
+
+@test "a piped answer that is not one decides nothing (65), whatever the policy" {
+	seed
+	piped 'y\n' --timeout 30
+	[ "$status" -eq 65 ]
+	[[ "$(json_field .error)" == "standard input: "*"y"*"; answer a, r, or pick numbers like 1,3 (nothing decided)" ]]
+	[ "$(tb_sql "SELECT count(*) FROM approvals")" -eq 0 ]
+	[ "$(statuses)" = "claude:ASML.AS:proposed claude:SAP.DE:proposed claude:NVDA:proposed minimax:MSFT:proposed minimax:RHM.DE:proposed" ]
+
+	piped '4\n' --timeout 30
+	[ "$status" -eq 65 ]
+	[ "$(tb_sql "SELECT count(*) FROM approvals")" -eq 0 ]
+}
+
+@test "empty piped input only waits: a decision made elsewhere, or the policy" {
+	seed
+	piped '' --timeout 0
+	assert_success
+	[ "$(approval)" = "approve_all|-|timeout" ]
+
+	tb_sql "DELETE FROM approvals; UPDATE daily_picks SET status = 'proposed'"
+	# A pipe that stays open and silent: the human decides elsewhere.
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	sleep 30 > "$BATS_TEST_TMPDIR/fifo" &
+	local writer=$!
+	tb-approve --date "$DAY" --timeout 30 < "$BATS_TEST_TMPDIR/fifo" \
+	    > "$SUMMARY" 2> "$BATS_TEST_TMPDIR/wait.err" &
+	local waiter=$!
+	wait_for "$BATS_TEST_TMPDIR/wait.err" "to decide, run"
+	tb-approve --date "$DAY" --pick 2 > /dev/null 2>&1
+	wait "$waiter"
+	kill "$writer" 2>/dev/null || true
+	[ "$(summary .decided_by)" = flag ]
+	[ "$(approval)" = "subset|2|flag" ]
+}
+
+@test "a piped answer on a decided day: a skip, or a new decision with --force" {
+	seed
+	tb-approve --date "$DAY" --none > /dev/null 2>&1
+	piped '1\n' --timeout 30
+	assert_success
+	[ "$(json_field .status)" = skipped ]
+	[ "$(approval)" = "reject_all|-|flag" ]
+
+	piped '' --force --timeout 30
+	assert_success
+	[ "$(json_field .status)" = skipped ]
+	[ "$(approval)" = "reject_all|-|flag" ]
+
+	piped '1\n' --force --timeout 30
+	assert_success
+	[ "$(approval)" = "subset|1|cli" ]
+	[ "$(tb_sql "SELECT count(*) FROM approvals WHERE superseded_at IS NOT NULL")" -eq 1 ]
+}
+
 @test "two waiting runs: the second exits 75; two prompts: the second exits 75" {
 	seed
 	tb-approve --date "$DAY" --await --timeout 20 > /dev/null 2> "$BATS_TEST_TMPDIR/await.err" &

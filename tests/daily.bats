@@ -59,6 +59,17 @@ orders_sent() {
 	[ "$(tb_sql "SELECT count(*) FROM daily_picks WHERE is_main_trader = 1 AND llm_name != 'minimax'")" = 0 ]
 }
 
+@test "an answer piped into tb-daily decides the approval: only pick 1 is ordered" {
+	TB_NOW="2026-03-30T17:10:00+02:00" run --separate-stderr bash -c \
+	    'echo 1 | tb-daily --date 2026-03-30 --collect-rounds 1' _
+	assert_success
+	[ "$(json_field .day.approval.decided_by)" = cli ]
+	[ "$(json_field .day.approval.decision)" = subset ]
+	[ "$(tb_sql "SELECT group_concat(ticker) FROM trades WHERE kind = 'real'")" = \
+	    "$(tb_sql "SELECT ticker FROM daily_picks WHERE is_main_trader = 1 AND pick_index = 1")" ]
+	[ "$(orders_sent)" -eq 1 ]
+}
+
 @test "a rerun of the same date places no new order and says so" {
 	day 2026-03-30 --collect-rounds 1 --no-approval
 	assert_success
