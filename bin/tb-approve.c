@@ -76,7 +76,6 @@ struct approve {
 /* What a wait ended with (poll_decision). */
 enum waited { WAITED_OUT, WAITED_DECIDED, WAITED_ANSWER };
 
-
 static int	set_mode(struct approve *, enum mode);
 static long	parse_seconds(const char *);
 static int	run(struct approve *);
@@ -647,10 +646,21 @@ ms_left(const struct timespec *deadline)
 }
 
 static void
-deadline_in(struct timespec *deadline, long seconds)
+deadline_in_ms(struct timespec *deadline, long ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, deadline);
-	deadline->tv_sec += seconds;
+	deadline->tv_sec += ms / 1000;
+	deadline->tv_nsec += (ms % 1000) * 1000000L;
+	if (deadline->tv_nsec >= 1000000000L) {
+		deadline->tv_sec++;
+		deadline->tv_nsec -= 1000000000L;
+	}
+}
+
+static void
+deadline_in(struct timespec *deadline, long seconds)
+{
+	deadline_in_ms(deadline, seconds * 1000);
 }
 
 /* Take one line out of the reader's buffer (without the newline). */
@@ -820,18 +830,6 @@ released(struct approve *a, const struct approval_record *r, long waited)
 	summarize(a, r);
 	cJSON_AddNumberToObject(a->app.summary, "waited_s", (double)waited);
 	return 0;
-}
-
-static void
-deadline_in_ms(struct timespec *deadline, long ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, deadline);
-	deadline->tv_sec += ms / 1000;
-	deadline->tv_nsec += (ms % 1000) * 1000000L;
-	if (deadline->tv_nsec >= 1000000000L) {
-		deadline->tv_sec++;
-		deadline->tv_nsec -= 1000000000L;
-	}
 }
 
 /*
