@@ -7,6 +7,7 @@
 # nor double anything.
 
 load helpers
+load seeds
 
 MONDAY=2026-03-30
 EXEC_DAY=2026-11-23
@@ -129,20 +130,7 @@ wallstreetbets|5" ]
 }
 
 @test "tb-decide killed while Claude holds its answer: the rerun asks it once more; minimax was stored at once" {
-	tb-status --date $MONDAY >/dev/null
-	tb_sql "INSERT INTO reddit_posts (id, subreddit, title, created_utc,
-	    first_seen_date, first_seen_round, last_seen_date, last_seen_round,
-	    updated_at, score, num_comments) VALUES
-	    ('p1', 'stocks', 'Buying \$AAPL', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 900, 10),
-	    ('p2', 'stocks', 'Buying \$ASML.AS', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 800, 10),
-	    ('p3', 'stocks', 'Buying \$SHEL.L', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 700, 10),
-	    ('p4', 'stocks', 'Buying \$AIR.PA', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 600, 10),
-	    ('p5', 'stocks', 'Buying \$NVDA', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 500, 10);
-	    INSERT INTO post_rounds SELECT id, '$MONDAY', 1 FROM reddit_posts;
-	    INSERT INTO ticker_mentions (post_id, symbol, count, cashtag, bullish)
-	    VALUES ('p1', 'AAPL', 2, 1, 1), ('p2', 'ASML.AS', 2, 1, 1),
-	    ('p3', 'SHEL.L', 2, 1, 1), ('p4', 'AIR.PA', 2, 1, 1),
-	    ('p5', 'NVDA', 2, 1, 1)"
+	seed_mentions $MONDAY
 	fake_fault anthropic '^/v1/messages$' mode=pass delay=30 times=1
 	bg tb-decide --date $MONDAY
 	pid=$!
@@ -166,15 +154,7 @@ minimax|3" ]
 }
 
 @test "tb-decide killed while Yahoo holds a chart: the rerun fetches and decides" {
-	tb-status --date $MONDAY >/dev/null
-	tb_sql "INSERT INTO reddit_posts (id, subreddit, title, created_utc,
-	    first_seen_date, first_seen_round, last_seen_date, last_seen_round,
-	    updated_at, score, num_comments) VALUES
-	    ('p1', 'stocks', 'Buying \$AAPL', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 900, 10),
-	    ('p2', 'stocks', 'Buying \$NVDA', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 500, 10);
-	    INSERT INTO post_rounds SELECT id, '$MONDAY', 1 FROM reddit_posts;
-	    INSERT INTO ticker_mentions (post_id, symbol, count, cashtag, bullish)
-	    VALUES ('p1', 'AAPL', 2, 1, 1), ('p2', 'NVDA', 2, 1, 1)"
+	seed_mentions $MONDAY AAPL NVDA
 	fake_fault yahoo '^/v8/finance/chart/NVDA$' mode=pass delay=30 times=1
 	bg tb-decide --date $MONDAY
 	pid=$!
@@ -195,34 +175,12 @@ minimax|3" ]
 
 # ---- tb-execute
 
-exec_day() {
-	export TB_NOW=${EXEC_DAY}T17:10:00+01:00
-	tb-status >/dev/null
-	tb_sql "INSERT INTO market_data (date, symbol, status, currency, price,
-	    price_eur, eur_rate, fetched_at) VALUES
-	    ('$EXEC_DAY', 'ASML.AS', 'ok', 'EUR', 700, 700, 1, '${EXEC_DAY}T16:00:00Z'),
-	    ('$EXEC_DAY', 'AIR.PA', 'ok', 'EUR', 150, 150, 1, '${EXEC_DAY}T16:00:00Z'),
-	    ('$EXEC_DAY', 'SAP.DE', 'ok', 'EUR', 200, 200, 1, '${EXEC_DAY}T16:00:00Z');
-	    INSERT INTO llm_runs (date, llm_name, provider, model, status,
-	    started_at) VALUES
-	    ('$EXEC_DAY', 'claude', 'x', 'x', 'ok', '${EXEC_DAY}T16:10:00Z'),
-	    ('$EXEC_DAY', 'minimax', 'x', 'x', 'ok', '${EXEC_DAY}T16:10:00Z');
-	    INSERT INTO daily_picks (date, llm_name, ticker, allocation_pct,
-	    amount_eur, is_main_trader, status, pick_index, created_at) VALUES
-	    ('$EXEC_DAY', 'claude', 'ASML.AS', 40, 40, 1, 'approved', 1, '${EXEC_DAY}T16:10:00Z'),
-	    ('$EXEC_DAY', 'claude', 'AIR.PA', 20, 20, 1, 'approved', 2, '${EXEC_DAY}T16:10:00Z'),
-	    ('$EXEC_DAY', 'minimax', 'SAP.DE', 60, 60, 0, 'proposed', 1, '${EXEC_DAY}T16:10:00Z');
-	    INSERT INTO approvals (date, llm_name, decision, decided_by,
-	    decided_at) VALUES ('$EXEC_DAY', 'claude', 'approve_all', 'flag',
-	    '${EXEC_DAY}T16:11:00Z')"
-}
-
 broker_orders() {	# N: the broker has taken N orders
 	[ "$(fake_state t212.history | jq length)" = "$1" ]
 }
 
 @test "tb-execute killed after the first order's answer, the second sent: the rerun reconciles, sends none" {
-	exec_day
+	seed_approved_day "$EXEC_DAY"
 	# The first order is answered at once; the broker takes the second
 	# on arrival and holds its answer.
 	fake_fault t212 "$ORDERS\$" mode=pass times=1
@@ -273,7 +231,7 @@ AIR.PA|pending|0" ]
 }
 
 @test "a database that lacks a later migration gets it, once, and keeps its rows" {
-	exec_day
+	seed_approved_day "$EXEC_DAY"
 	tb_sql "INSERT INTO trades (date, llm_name, ticker, kind, side, amount_eur,
 	    quantity, status, created_at) VALUES ('$EXEC_DAY', 'minimax',
 	    'SAP.DE', 'virtual', 'buy', 60, 0.3, 'booked', '${EXEC_DAY}T16:20:00Z');
@@ -353,7 +311,7 @@ together() {
 	[ "$(tb_sql "SELECT count(*) FROM llm_runs WHERE llm_name = 'claude'")" = 1 ]
 
 	rm -rf "$TB_HOME"
-	exec_day
+	seed_approved_day "$EXEC_DAY"
 	fake_fault t212 "$ORDERS\$" mode=pass delay=1 times=1
 	together tb-execute
 	[ "$codes" = "0 75 " ]
@@ -362,7 +320,7 @@ together() {
 	[ "$(tb_sql "SELECT count(*) FROM trades WHERE kind = 'real'")" = 2 ]
 
 	rm -rf "$TB_HOME"
-	exec_day
+	seed_approved_day "$EXEC_DAY"
 	tb_sql "DELETE FROM approvals; UPDATE daily_picks SET status = 'proposed'"
 	TB_APPROVE_POLL_MS=100 together tb-approve --date $EXEC_DAY --await --timeout 1
 	[ "$(tb_sql "SELECT decision, decided_by FROM approvals")" = "approve_all|timeout" ]

@@ -10,6 +10,7 @@
 # read-only mount is skipped.
 
 load helpers
+load seeds
 
 MONDAY=2026-03-30
 
@@ -152,26 +153,9 @@ fails_naming() {
 
 # ---- missing keys
 
-seed_monday() {
-	tb-status --date $MONDAY >/dev/null
-	tb_sql "INSERT INTO reddit_posts (id, subreddit, title, created_utc,
-	    first_seen_date, first_seen_round, last_seen_date, last_seen_round,
-	    updated_at, score, num_comments) VALUES
-	    ('p1', 'stocks', 'Buying \$AAPL', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 900, 10),
-	    ('p2', 'stocks', 'Buying \$ASML.AS', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 800, 10),
-	    ('p3', 'stocks', 'Buying \$SHEL.L', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 700, 10),
-	    ('p4', 'stocks', 'Buying \$AIR.PA', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 600, 10),
-	    ('p5', 'stocks', 'Buying \$NVDA', 1774850000, '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z', 500, 10);
-	    INSERT INTO post_rounds SELECT id, '$MONDAY', 1 FROM reddit_posts;
-	    INSERT INTO ticker_mentions (post_id, symbol, count, cashtag, bullish)
-	    VALUES ('p1', 'AAPL', 2, 1, 1), ('p2', 'ASML.AS', 2, 1, 1),
-	    ('p3', 'SHEL.L', 2, 1, 1), ('p4', 'AIR.PA', 2, 1, 1),
-	    ('p5', 'NVDA', 2, 1, 1)"
-}
-
 @test "no ANTHROPIC_API_KEY: claude fails naming the key, minimax decides; and the reverse" {
 	fake_start
-	seed_monday
+	seed_mentions $MONDAY
 	export MINIMAX_API_KEY=mm-env-test
 	run --separate-stderr tb-decide --date $MONDAY
 	# Claude is Monday's main trader.
@@ -183,7 +167,7 @@ seed_monday() {
 	[ "$(tb_sql "SELECT llm_name, count(*) FROM daily_picks GROUP BY llm_name")" = "minimax|3" ]
 
 	rm -rf "$TB_HOME"
-	seed_monday
+	seed_mentions $MONDAY
 	unset MINIMAX_API_KEY
 	export ANTHROPIC_API_KEY=sk-ant-env-test
 	asked=$(fake_count minimax)
@@ -211,21 +195,7 @@ seed_monday() {
 @test "no T212 keys with real orders due: virtual trades booked, exit 78 naming T212_API_KEY" {
 	fake_start
 	local day=2026-11-23
-	export TB_NOW=${day}T17:10:00+01:00
-	tb-status >/dev/null
-	tb_sql "INSERT INTO market_data (date, symbol, status, currency, price,
-	    price_eur, eur_rate, fetched_at) VALUES
-	    ('$day', 'ASML.AS', 'ok', 'EUR', 700, 700, 1, '${day}T16:00:00Z'),
-	    ('$day', 'SAP.DE', 'ok', 'EUR', 200, 200, 1, '${day}T16:00:00Z');
-	    INSERT INTO llm_runs (date, llm_name, provider, model, status,
-	    started_at) VALUES ('$day', 'claude', 'x', 'x', 'ok', '${day}T16:10:00Z'),
-	    ('$day', 'minimax', 'x', 'x', 'ok', '${day}T16:10:00Z');
-	    INSERT INTO daily_picks (date, llm_name, ticker, allocation_pct,
-	    amount_eur, is_main_trader, status, pick_index, created_at) VALUES
-	    ('$day', 'claude', 'ASML.AS', 40, 40, 1, 'approved', 1, '${day}T16:10:00Z'),
-	    ('$day', 'minimax', 'SAP.DE', 60, 60, 0, 'proposed', 1, '${day}T16:10:00Z');
-	    INSERT INTO approvals (date, llm_name, decision, decided_by,
-	    decided_at) VALUES ('$day', 'claude', 'approve_all', 'flag', '${day}T16:11:00Z')"
+	seed_approved_day "$day"
 	run --separate-stderr tb-execute
 	fails_naming 78 T212_API_KEY
 	[ "$(json_field .virtual_booked)" = 1 ]

@@ -12,6 +12,7 @@
 # and then closing it without an answer.
 
 load helpers
+load seeds
 
 MONDAY=2026-03-30
 EXEC_DAY=2026-11-23
@@ -197,24 +198,6 @@ collect_completes() {
 
 # ---- Yahoo, Anthropic and MiniMax, through tb-decide
 
-# Monday's digest: one post per symbol, AAPL the most upvoted.
-seed_monday() {
-	local i=0 sql="" sym
-	tb-status --date $MONDAY >/dev/null
-	for sym in AAPL ASML.AS SHEL.L AIR.PA NVDA; do
-		i=$((i + 1))
-		sql+="INSERT INTO reddit_posts (id, subreddit, title, created_utc,
-		    first_seen_date, first_seen_round, last_seen_date,
-		    last_seen_round, updated_at, score, num_comments) VALUES
-		    ('p$i', 'stocks', 'Buying more \$$sym today', 1774850000,
-		    '$MONDAY', 1, '$MONDAY', 1, '${MONDAY}T06:00:00Z',
-		    $((2000 / i)), 10);
-		    INSERT INTO post_rounds VALUES ('p$i', '$MONDAY', 1);
-		    INSERT INTO ticker_mentions (post_id, symbol, count, cashtag,
-		    bullish) VALUES ('p$i', '$sym', 2, 1, 1);"
-	done
-	tb_sql "$sql"
-}
 
 decide() {
 	run --separate-stderr tb-decide --date $MONDAY
@@ -249,7 +232,7 @@ decide_completes() {
 	for f in "${faults[@]}"; do
 		trying "yahoo ${f%%|*}"
 		fresh_home
-		seed_monday
+		seed_mentions $MONDAY
 		# shellcheck disable=SC2086
 		fake_fault yahoo '^/v8/finance/chart/' ${f#*|}
 		decide
@@ -266,7 +249,7 @@ decide_completes() {
 }
 
 @test "yahoo: 429 with Retry-After is waited out; a refused connection exits 69" {
-	seed_monday
+	seed_mentions $MONDAY
 	fake_fault yahoo '^/v8/finance/chart/AAPL$' status=429 times=1 header.Retry-After=1
 	decide
 	assert_success
@@ -274,7 +257,7 @@ decide_completes() {
 	[ "$(fake_count yahoo '^/v8/finance/chart/AAPL$')" = 2 ]
 
 	fresh_home
-	seed_monday
+	seed_mentions $MONDAY
 	TB_YAHOO_BASE_URL=http://127.0.0.1:$(closed_port) decide
 	[ "$status" -eq 69 ]
 	says yahoo
@@ -309,7 +292,7 @@ llm_fault_run() {
 		trying "anthropic ${f%%|*}"
 		fresh_home
 		export TB_ANTHROPIC_BASE_URL=$saved
-		seed_monday
+		seed_mentions $MONDAY
 		llm_fault_run anthropic '^/v1/messages' "${f#*|}"
 		export TB_ANTHROPIC_BASE_URL=$saved
 		[ "$status" -eq 69 ]
@@ -333,7 +316,7 @@ llm_fault_run() {
 	while IFS= read -r f; do
 		trying "minimax ${f%%|*}"
 		fresh_home
-		seed_monday
+		seed_mentions $MONDAY
 		llm_fault_run minimax '^/v1/' "${f#*|}"
 		export TB_MINIMAX_BASE_URL=$saved
 		assert_success
@@ -352,7 +335,7 @@ llm_fault_run() {
 }
 
 @test "anthropic and minimax: 429 with Retry-After is waited out, one answer stored each" {
-	seed_monday
+	seed_mentions $MONDAY
 	fake_fault anthropic '^/v1/messages' status=429 times=1 header.Retry-After=1
 	fake_fault minimax '^/v1/' status=429 times=1 header.Retry-After=1
 	decide
@@ -367,28 +350,6 @@ llm_fault_run() {
 
 # ---- Trading 212 orders, through tb-execute
 
-# Monday 2026-11-23: claude's two approved picks, minimax's one virtual.
-exec_day() {
-	export TB_NOW=${EXEC_DAY}T17:10:00+01:00
-	tb-status >/dev/null
-	tb_sql "INSERT INTO market_data (date, symbol, status, currency, price,
-	    price_eur, eur_rate, fetched_at) VALUES
-	    ('$EXEC_DAY', 'ASML.AS', 'ok', 'EUR', 700, 700, 1, '${EXEC_DAY}T16:00:00Z'),
-	    ('$EXEC_DAY', 'AIR.PA', 'ok', 'EUR', 150, 150, 1, '${EXEC_DAY}T16:00:00Z'),
-	    ('$EXEC_DAY', 'SAP.DE', 'ok', 'EUR', 200, 200, 1, '${EXEC_DAY}T16:00:00Z');
-	    INSERT INTO llm_runs (date, llm_name, provider, model, status,
-	    started_at) VALUES
-	    ('$EXEC_DAY', 'claude', 'x', 'x', 'ok', '${EXEC_DAY}T16:10:00Z'),
-	    ('$EXEC_DAY', 'minimax', 'x', 'x', 'ok', '${EXEC_DAY}T16:10:00Z');
-	    INSERT INTO daily_picks (date, llm_name, ticker, allocation_pct,
-	    amount_eur, is_main_trader, status, pick_index, created_at) VALUES
-	    ('$EXEC_DAY', 'claude', 'ASML.AS', 40, 40, 1, 'approved', 1, '${EXEC_DAY}T16:10:00Z'),
-	    ('$EXEC_DAY', 'claude', 'AIR.PA', 20, 20, 1, 'approved', 2, '${EXEC_DAY}T16:10:00Z'),
-	    ('$EXEC_DAY', 'minimax', 'SAP.DE', 60, 60, 0, 'proposed', 1, '${EXEC_DAY}T16:10:00Z');
-	    INSERT INTO approvals (date, llm_name, decision, decided_by,
-	    decided_at) VALUES ('$EXEC_DAY', 'claude', 'approve_all', 'flag',
-	    '${EXEC_DAY}T16:11:00Z')"
-}
 
 execute() {
 	run --separate-stderr tb-execute "$@"
@@ -415,7 +376,7 @@ journal_agrees() {
 		trying "t212 orders ${f%%|*}"
 		fresh_home
 		fake_set 't212.history=[]' 't212.pending=[]'
-		exec_day
+		seed_approved_day "$EXEC_DAY"
 		# The broker acts on the first order; its answer is the fault.
 		# shellcheck disable=SC2086
 		fake_fault t212 "$ORDERS\$" ${f#*|} apply=true times=1
@@ -441,7 +402,7 @@ journal_agrees() {
 }
 
 @test "t212 orders: 429 with Retry-After is waited out, one order each" {
-	exec_day
+	seed_approved_day "$EXEC_DAY"
 	fake_fault t212 "$ORDERS\$" status=429 times=1 header.Retry-After=1
 	execute
 	assert_success
@@ -452,7 +413,7 @@ journal_agrees() {
 }
 
 @test "t212 orders: a refused connection fails the order unsent; --force places it once" {
-	exec_day
+	seed_approved_day "$EXEC_DAY"
 	tb-execute --dry-run >/dev/null 2>&1	# caches the instruments
 	TB_T212_BASE_URL=http://127.0.0.1:$(closed_port) execute
 	[ "$status" -eq 69 ]

@@ -54,8 +54,8 @@ static const char setup_sql[] =
     "  ('p6', '" DAY "', 2), ('p9', '2026-03-27', 1);"
     "INSERT INTO ticker_mentions (post_id, symbol, count, cashtag, "
     "  bullish, bearish) VALUES "
-    /* XXX: p1 as a cashtag, 3 times, 2 bullish; p2 once, 1 bearish. */
-    "  ('p1', 'XXX', 3, 1, 2, 0), ('p2', 'XXX', 1, 0, 0, 1), "
+    /* XYZ: p1 as a cashtag, 3 times, 2 bullish; p2 once, 1 bearish. */
+    "  ('p1', 'XYZ', 3, 1, 2, 0), ('p2', 'XYZ', 1, 0, 0, 1), "
     /* Ties at weight 1 (p2): YYY has more mentions; WWW < ZZZ by name. */
     "  ('p2', 'YYY', 2, 0, 0, 0), ('p2', 'ZZZ', 1, 0, 0, 0), "
     "  ('p2', 'WWW', 1, 0, 0, 0), "
@@ -164,14 +164,14 @@ test_day(sqlite3 *db)
 	    "not in the universe: t212_ticker, name, currency null");
 
 	t = ticker_at(doc, 1);
-	CHECK_STR(str(t, "symbol"), "XXX", "rank 2: XXX");
+	CHECK_STR(str(t, "symbol"), "XYZ", "rank 2: XYZ");
 	CHECK_NUM(num(t, "weight"), round((1.5 * w1 + 1) * 100) / 100, 1e-9,
-	    "XXX: 1.5 w1 (cashtag, once for 3 mentions) + w2");
-	CHECK_NUM(num(t, "mentions"), 4, 0, "XXX: 3 + 1 mentions");
-	CHECK_NUM(num(t, "bullish"), 2, 0, "XXX: 2 bullish");
-	CHECK_NUM(num(t, "bearish"), 1, 0, "XXX: 1 bearish");
+	    "XYZ: 1.5 w1 (cashtag, once for 3 mentions) + w2");
+	CHECK_NUM(num(t, "mentions"), 4, 0, "XYZ: 3 + 1 mentions");
+	CHECK_NUM(num(t, "bullish"), 2, 0, "XYZ: 2 bullish");
+	CHECK_NUM(num(t, "bearish"), 1, 0, "XYZ: 1 bearish");
 	CHECK_NUM(num(t, "sentiment"), 0.33, 1e-12,
-	    "XXX: (2 - 1) / 3, rounded to 2 decimals");
+	    "XYZ: (2 - 1) / 3, rounded to 2 decimals");
 	CHECK_STR(joined(t, "titles", buf, sizeof buf), "One,Two",
 	    "two posts, two titles");
 
