@@ -43,6 +43,15 @@ static int apply_subreddits(struct tb_config *, const char *, const char *, tb_e
 static int apply_environment(struct tb_config *, const char *, const char *, tb_err *);
 static int apply_model(struct tb_config *, const char *, const char *, tb_err *);
 static int apply_url(struct tb_config *, const char *, const char *, tb_err *);
+static int apply_mail(struct tb_config *, const char *, const char *, tb_err *);
+static int apply_keep_days(struct tb_config *, const char *, const char *, tb_err *);
+static int apply_report(struct tb_config *, const char *, const char *, tb_err *);
+static int apply_symbol(struct tb_config *, const char *, const char *, tb_err *);
+static int apply_fee(struct tb_config *, const char *, const char *, tb_err *);
+static int apply_parallel(struct tb_config *, const char *, const char *, tb_err *);
+static int apply_llm_timeout(struct tb_config *, const char *, const char *, tb_err *);
+static int apply_username(struct tb_config *, const char *, const char *, tb_err *);
+static int apply_timeout(struct tb_config *, const char *, const char *, tb_err *);
 
 static const struct config_spec config_specs[] = {
 	{ "orchestrator_timezone", "Europe/Berlin", apply_tz },
@@ -67,6 +76,18 @@ static const struct config_spec config_specs[] = {
 	{ "anthropic_base_url", "https://api.anthropic.com", apply_url },
 	{ "minimax_base_url", "https://api.minimax.io", apply_url },
 	{ "t212_base_url", "", apply_url },
+	{ "mail_to", "", apply_mail },
+	{ "alert_command", "", apply_command },
+	{ "log_keep_days", "90", apply_keep_days },
+	{ "scheduler_report_time", "22:30", apply_report },
+	{ "benchmark_symbol", "VWCE.DE", apply_symbol },
+	{ "virtual_fx_fee_pct", "0.15", apply_fee },
+	{ "market_parallel", "4", apply_parallel },
+	{ "llm_timeout_seconds", "300", apply_llm_timeout },
+	{ "reddit_username", "", apply_username },
+	{ "reddit_timeout_seconds", "30", apply_timeout },
+	{ "yahoo_timeout_seconds", "15", apply_timeout },
+	{ "t212_timeout_seconds", "30", apply_timeout },
 };
 #define NSPECS (sizeof config_specs / sizeof config_specs[0])
 
@@ -78,7 +99,11 @@ const char *const config_keys[] = {
 	"approval_notify_command", "subreddits", "t212_environment",
 	"claude_model", "minimax_model", "reddit_base_url", "reddit_auth_url",
 	"yahoo_base_url", "anthropic_base_url", "minimax_base_url",
-	"t212_base_url", NULL
+	"t212_base_url", "mail_to", "alert_command", "log_keep_days",
+	"scheduler_report_time", "benchmark_symbol", "virtual_fx_fee_pct",
+	"market_parallel", "llm_timeout_seconds", "reddit_username",
+	"reddit_timeout_seconds", "yahoo_timeout_seconds",
+	"t212_timeout_seconds", NULL
 };
 
 #define DEFAULT_USER_AGENT "linux:tb:" TB_VERSION " (by /u/tb-bot)"
@@ -316,8 +341,136 @@ apply_holidays(struct tb_config *c, const char *key, const char *v, tb_err *e)
 static int
 apply_command(struct tb_config *c, const char *key, const char *v, tb_err *e)
 {
-	(void)key;
-	return set_string(&c->approval_notify_command, v, e);
+	if (strchr(v, '\n') != NULL || strchr(v, '\r') != NULL)
+		return bad_value(e, key, v, "a command is one line");
+	return set_string(strcmp(key, "alert_command") == 0 ?
+	    &c->alert_command : &c->approval_notify_command, v, e);
+}
+
+/*
+ * MAILTO's value goes into the crontab as it is: addresses (or local user
+ * names) separated by commas, nothing that could end the line or the
+ * variable.
+ */
+static int
+apply_mail(struct tb_config *c, const char *key, const char *v, tb_err *e)
+{
+	const char *p;
+
+	for (p = v; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) &&
+		    strchr("@._%+-,", *p) == NULL)
+			return bad_value(e, key, v, "want mail addresses "
+			    "separated by commas (letters, digits and "
+			    "@._%+- only)");
+	return set_string(&c->mail_to, v, e);
+}
+
+static int
+apply_keep_days(struct tb_config *c, const char *key, const char *v,
+    tb_err *e)
+{
+	if (parse_long(v, 1, 3650, &c->log_keep_days) != 0)
+		return bad_value(e, key, v, "want whole days from 1 to 3650");
+	return 0;
+}
+
+static int
+apply_report(struct tb_config *c, const char *key, const char *v, tb_err *e)
+{
+	if ((c->report_minute = config_parse_hhmm(v)) < 0)
+		return bad_value(e, key, v, "not a time HH:MM");
+	return 0;
+}
+
+/* A Yahoo symbol: letters, digits and .-=^, at most 20 characters. */
+static int
+apply_symbol(struct tb_config *c, const char *key, const char *v, tb_err *e)
+{
+	const char *p;
+
+	if (*v == '\0' || strlen(v) > 20)
+		return bad_value(e, key, v, "want a Yahoo symbol such as "
+		    "VWCE.DE");
+	for (p = v; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr(".-=^", *p) == NULL)
+			return bad_value(e, key, v, "want a Yahoo symbol such "
+			    "as VWCE.DE");
+	return set_string(&c->benchmark_symbol, v, e);
+}
+
+static int
+apply_fee(struct tb_config *c, const char *key, const char *v, tb_err *e)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(v, &end);
+	if (*v == '\0' || end == v || *end != '\0' || errno != 0 ||
+	    !isfinite(d) || d < 0 || d > 5)
+		return bad_value(e, key, v, "want a percentage from 0 to 5");
+	c->virtual_fx_fee_pct = d;
+	return 0;
+}
+
+static int
+apply_parallel(struct tb_config *c, const char *key, const char *v,
+    tb_err *e)
+{
+	if (parse_long(v, 1, 16, &c->market_parallel) != 0)
+		return bad_value(e, key, v, "want a whole number from 1 to 16");
+	return 0;
+}
+
+/* Seconds, fractions allowed so that tests can make a timeout quick. */
+static int
+apply_llm_timeout(struct tb_config *c, const char *key, const char *v,
+    tb_err *e)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(v, &end);
+	if (*v == '\0' || end == v || *end != '\0' || errno != 0 ||
+	    !isfinite(d) || d < 0.1 || d > 3600)
+		return bad_value(e, key, v, "want seconds from 0.1 to 3600");
+	c->llm_timeout_seconds = d;
+	return 0;
+}
+
+/* Reddit user names: 3 to 20 letters, digits, '_' or '-'; "" unset. */
+static int
+apply_username(struct tb_config *c, const char *key, const char *v,
+    tb_err *e)
+{
+	size_t n = strlen(v), i;
+
+	if (n != 0 && (n < 3 || n > 20))
+		return bad_value(e, key, v, "want a Reddit user name (3 to 20 "
+		    "letters, digits, _ or -), without /u/");
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && v[i] != '_' && v[i] != '-')
+			return bad_value(e, key, v, "want a Reddit user name "
+			    "(3 to 20 letters, digits, _ or -), without /u/");
+	return set_string(&c->reddit_username, v, e);
+}
+
+static int
+apply_timeout(struct tb_config *c, const char *key, const char *v, tb_err *e)
+{
+	long n;
+
+	if (parse_long(v, 1, 600, &n) != 0)
+		return bad_value(e, key, v, "want whole seconds from 1 to 600");
+	if (strcmp(key, "reddit_timeout_seconds") == 0)
+		c->reddit_timeout_seconds = n;
+	else if (strcmp(key, "yahoo_timeout_seconds") == 0)
+		c->yahoo_timeout_seconds = n;
+	else
+		c->t212_timeout_seconds = n;
+	return 0;
 }
 
 static int
@@ -745,7 +898,8 @@ config_free(struct tb_config *c)
 		&c->approval_notify_command, &c->claude_model,
 		&c->minimax_model, &c->reddit_base_url, &c->reddit_auth_url,
 		&c->yahoo_base_url, &c->anthropic_base_url,
-		&c->minimax_base_url, &c->t212_base_url,
+		&c->minimax_base_url, &c->t212_base_url, &c->mail_to,
+		&c->alert_command, &c->benchmark_symbol, &c->reddit_username,
 		&c->anthropic_api_key, &c->minimax_api_key, &c->t212_api_key,
 		&c->t212_api_secret, &c->reddit_client_id,
 		&c->reddit_client_secret, &c->reddit_user_agent

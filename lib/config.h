@@ -62,6 +62,20 @@ struct tb_config {
 	char *minimax_base_url;
 	char *t212_base_url;		/* resolved from t212_environment if "" */
 
+	/* Added in the second round (DESIGN section 11). */
+	char *mail_to;			/* the crontab's MAILTO; "" none */
+	char *alert_command;		/* run with a failed run's summary */
+	long log_keep_days;
+	int report_minute;		/* scheduler_report_time */
+	char *benchmark_symbol;		/* Yahoo symbol, e.g. "VWCE.DE" */
+	double virtual_fx_fee_pct;	/* % of a virtual trade's value */
+	long market_parallel;		/* market requests in flight */
+	double llm_timeout_seconds;	/* total per LLM answer */
+	char *reddit_username;		/* "" when unset */
+	long reddit_timeout_seconds;
+	long yahoo_timeout_seconds;
+	long t212_timeout_seconds;
+
 	/* Secrets: NULL when not set.  Never log, store or print them. */
 	char *anthropic_api_key;
 	char *minimax_api_key;

@@ -74,6 +74,17 @@ bad_values=(
 	"claude_model|two words"
 	"anthropic_base_url|api.anthropic.com"
 	"t212_base_url|ftp://demo.trading212.com"
+	"mail_to|me@example.org; rm -rf ~"
+	"log_keep_days|0"
+	"scheduler_report_time|22:60"
+	"benchmark_symbol|VWCE DE"
+	"virtual_fx_fee_pct|6"
+	"market_parallel|17"
+	"llm_timeout_seconds|0"
+	"reddit_username|/u/someone"
+	"reddit_timeout_seconds|0"
+	"yahoo_timeout_seconds|many"
+	"t212_timeout_seconds|601"
 )
 
 @test "every invalid value in the environment: exit 78 naming key and value" {
@@ -145,7 +156,10 @@ bad_values=(
 	    daily_budget_eur max_picks holidays approval_notify_command \
 	    subreddits t212_environment claude_model minimax_model \
 	    reddit_base_url reddit_auth_url yahoo_base_url anthropic_base_url \
-	    minimax_base_url t212_base_url; do
+	    minimax_base_url t212_base_url mail_to alert_command log_keep_days \
+	    scheduler_report_time benchmark_symbol virtual_fx_fee_pct \
+	    market_parallel llm_timeout_seconds reddit_username \
+	    reddit_timeout_seconds yahoo_timeout_seconds t212_timeout_seconds; do
 		grep -q "^$key = " "$TB_CONFIG" || { echo "missing $key"; false; }
 		grep -q "^#TB_$(printf '%s' "$key" | tr a-z A-Z)=" "$TB_ROOT/env.example" ||
 		    { echo "env.example lacks TB_ for $key"; false; }
