@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "db.h"
 #include "log.h"
+#include "money.h"
 
 /* Longest error excerpt of a failed LLM run quoted in a summary. */
 #define REASON_EXCERPT 200
@@ -654,30 +655,42 @@ double
 approval_amount(const struct approval_picks *ap,
     const struct approval_decision *d, size_t *napproved)
 {
-	long long cents = 0;
+	money_cents cents = 0;
 	size_t i, n = 0;
 
 	for (i = 0; i < ap->npicks; i++) {
 		if (!approval_approves(d, ap->picks[i].index))
 			continue;
-		cents += llround(ap->picks[i].amount_eur * 100.0);
+		if (money_down(ap->picks[i].amount_eur) > 0)
+			cents += money_down(ap->picks[i].amount_eur);
 		n++;
 	}
 	if (napproved != NULL)
 		*napproved = n;
-	return (double)cents / 100.0;
+	return money_major(cents);
 }
 
 int
 approval_check_budget(const struct approval_picks *ap,
     const struct approval_decision *d, double budget_eur, tb_err *e)
 {
-	double total = approval_amount(ap, d, NULL);
+	double *amounts;
+	money_cents total;
+	size_t i, n = 0;
+	int fits;
 
-	if (llround(total * 100.0) > llround(budget_eur * 100.0))
+	if ((amounts = calloc(ap->npicks + 1, sizeof *amounts)) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "approval: out of memory");
+	for (i = 0; i < ap->npicks; i++)
+		if (approval_approves(d, ap->picks[i].index))
+			amounts[n++] = ap->picks[i].amount_eur;
+	fits = money_fits(amounts, n, budget_eur, &total) == 0;
+	free(amounts);
+	if (!fits)
 		return tb_errf(e, TB_EDATA, "the approved picks of %s total "
 		    "%.2f EUR, more than daily_budget_eur %.2f: refusing to "
-		    "approve them", ap->llm_name, total, budget_eur);
+		    "approve them", ap->llm_name, money_major(total),
+		    budget_eur);
 	return 0;
 }
 

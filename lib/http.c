@@ -1056,3 +1056,15 @@ http_basic_auth(const char *user, const char *password)
 	free(encoded);
 	return header;
 }
+
+double
+http_backoff_scale(void)
+{
+	return backoff_scale();
+}
+
+double
+http_monotonic_ms(void)
+{
+	return monotonic_now() * 1000.0;
+}

@@ -161,6 +161,12 @@ int http_perform_all(struct http_request **reqs, size_t n, int parallel,
 const char *http_header(const struct http_request *r, const char *name,
     char *buf, size_t bufsz);
 
+/* TB_HTTP_BACKOFF_SCALE (see Retries above), 1 when unset or invalid. */
+double http_backoff_scale(void);
+
+/* Milliseconds of the monotonic clock. */
+double http_monotonic_ms(void);
+
 /* Free the outputs and zero them, keeping the inputs. */
 void http_request_reset(struct http_request *r);
 

@@ -24,6 +24,7 @@
 #include "http.h"
 #include "indicators.h"
 #include "log.h"
+#include "price.h"
 #include "symbols.h"
 
 #define YAHOO_HOST		"https://query1.finance.yahoo.com"
@@ -110,7 +111,7 @@ static int	 plan(sqlite3 *, const char *, const char *const *, size_t,
 static struct market_quote **uncached(struct market_set *, int, size_t,
 		    size_t *);
 static int	 first_round(const struct tb_config *, struct market_set *,
-		    int, tb_err *);
+		    int, int, tb_err *);
 static int	 missed_pairs(sqlite3 *, const char *, const struct tb_config *,
 		    struct market_set *, int, tb_err *);
 static int	 bind_quote(sqlite3_stmt *, const char *, const char *,
@@ -143,6 +144,8 @@ market_quote_clear(struct market_quote *q)
 	memset(q, 0, sizeof *q);
 	for (i = 0; i < NNUMBERS; i++)
 		*number_of(q, i) = NAN;
+	q->prior_close = NAN;
+	q->source = "yahoo";
 }
 
 void
@@ -279,6 +282,7 @@ market_quote_from_chart(struct market_quote *q, const struct chart *c,
 	snprintf(q->currency, sizeof q->currency, "%s", c->currency);
 	q->price = c->price;
 	q->previous_close = c->previous_close;
+	q->prior_close = c->prior_close;
 	q->change_1d_pct = c->change_1d_pct;
 	q->change_5d_pct = c->change_5d_pct;
 	q->change_1m_pct = c->change_1m_pct;
@@ -488,6 +492,7 @@ take_chart(struct fetch *f)
 
 	tb_err_clear(&e);
 	why = NULL;
+	q->fetched_at = time(NULL);
 	if (f->req.response == NULL || f->req.status < 200 ||
 	    f->req.status > 299) {
 		if (f->req.status == 404)
@@ -541,7 +546,8 @@ fetch_charts(const struct tb_config *cfg, struct market_quote **qs,
 		}
 		http_request_init(&f[i].req, "yahoo", "GET", f[i].url);
 		f[i].req.user_agent = YAHOO_USER_AGENT;
-		f[i].req.timeout_ms = MARKET_TIMEOUT_MS;
+		f[i].req.timeout_ms = cfg->yahoo_timeout_seconds > 0 ?
+		    cfg->yahoo_timeout_seconds * 1000L : MARKET_TIMEOUT_MS;
 		reqs[i] = &f[i].req;
 	}
 	*nrequests += n;
@@ -785,7 +791,9 @@ plan(sqlite3 *db, const char *date, const char *const *symbols, size_t n,
 	for (i = 0; i < n; i++, s->n++) {
 		if (quote_init(&s->quotes[i], symbols[i], e) != 0)
 			return e->code;
-		if ((rc = load_cached(db, date, &s->quotes[i], e)) < 0)
+		rc = 0;
+		if (db != NULL &&
+		    (rc = load_cached(db, date, &s->quotes[i], e)) < 0)
 			return e->code;
 		if (rc == 1)
 			s->ncached++;
@@ -793,7 +801,7 @@ plan(sqlite3 *db, const char *date, const char *const *symbols, size_t n,
 		    1 && add_pair(s, pair, &added, e) != 0)
 			return e->code;
 	}
-	for (i = 0; i < s->nfx; i++)
+	for (i = 0; db != NULL && i < s->nfx; i++)
 		if (load_cached(db, date, &s->fx[i], e) < 0)
 			return e->code;
 	return 0;
@@ -821,10 +829,13 @@ uncached(struct market_set *s, int stocks, size_t fx_from, size_t *n)
 	return list;
 }
 
-/* Charts of every quote and pair to fetch; fundamentals beside them. */
+/*
+ * Charts of every quote and pair to fetch; fundamentals beside them when
+ * with_fundamentals is set.
+ */
 static int
 first_round(const struct tb_config *cfg, struct market_set *s, int parallel,
-    tb_err *e)
+    int with_fundamentals, tb_err *e)
 {
 	struct market_quote **unfetched;
 	struct fundamentals fu;
@@ -836,7 +847,7 @@ first_round(const struct tb_config *cfg, struct market_set *s, int parallel,
 	if ((unfetched = uncached(s, 1, 0, &nunfetched)) == NULL)
 		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
 	/* The list starts with the quotes; pairs have no fundamentals. */
-	for (i = 0; i < s->n; i++)
+	for (i = 0; with_fundamentals && i < s->n; i++)
 		fu.n += !s->quotes[i].cached;
 	if (fu.n > 0) {
 		fu.cfg = cfg;
@@ -882,7 +893,7 @@ missed_pairs(sqlite3 *db, const char *date, const struct tb_config *cfg,
 			return e->code;
 	if (added == 0)
 		return 0;
-	for (i = first; i < s->nfx; i++)
+	for (i = first; db != NULL && i < s->nfx; i++)
 		if (load_cached(db, date, &s->fx[i], e) < 0)
 			return e->code;
 	if ((unfetched = uncached(s, 0, first, &nunfetched)) == NULL)
@@ -906,7 +917,7 @@ market_fetch(sqlite3 *db, const struct tb_config *cfg, const char *date,
 	if (parallel <= 0)
 		parallel = MARKET_PARALLEL;
 	if ((rc = plan(db, date, symbols, n, &s, e)) != 0 ||
-	    (rc = first_round(cfg, &s, parallel, e)) != 0 ||
+	    (rc = first_round(cfg, &s, parallel, 1, e)) != 0 ||
 	    (rc = missed_pairs(db, date, cfg, &s, parallel, e)) != 0)
 		goto fail;
 	for (i = 0; i < s.n; i++)
@@ -916,6 +927,57 @@ market_fetch(sqlite3 *db, const struct tb_config *cfg, const char *date,
 		goto fail;
 	for (i = 0; i < s.n; i++)
 		s.nok += s.quotes[i].ok;
+	*out = s;
+	return 0;
+fail:
+	market_set_free(&s);
+	return rc;
+}
+
+/* Refuse a fetched quote or pair whose price is not plausible (price.h). */
+static void
+check_plausible(struct market_quote *q)
+{
+	char why[300];
+
+	if (!q->ok || price_check(q->price, q->prior_close, q->currency, why,
+	    sizeof why) == PRICE_OK)
+		return;
+	log_warn("market: %s: %s", q->symbol, why);
+	q->ok = 0;
+	q->implausible = 1;
+	free(q->error);
+	q->error = strdup(why);
+}
+
+int
+market_fetch_now(const struct tb_config *cfg, const char *const *symbols,
+    size_t n, const char *const *extra_pairs, size_t nextra,
+    struct market_set *out, tb_err *e)
+{
+	struct market_set s;
+	size_t i, added = 0;
+	int rc, parallel = cfg->market_parallel > 0 ?
+	    (int)cfg->market_parallel : MARKET_PARALLEL;
+
+	memset(&s, 0, sizeof s);
+	memset(out, 0, sizeof *out);
+	if ((rc = plan(NULL, NULL, symbols, n, &s, e)) != 0)
+		goto fail;
+	for (i = 0; i < nextra; i++)
+		if ((rc = add_pair(&s, extra_pairs[i], &added, e)) != 0)
+			goto fail;
+	if ((rc = first_round(cfg, &s, parallel, 0, e)) != 0 ||
+	    (rc = missed_pairs(NULL, NULL, cfg, &s, parallel, e)) != 0)
+		goto fail;
+	for (i = 0; i < s.nfx; i++)
+		check_plausible(&s.fx[i]);
+	for (i = 0; i < s.n; i++) {
+		check_plausible(&s.quotes[i]);
+		if (s.quotes[i].ok)
+			convert(&s, &s.quotes[i]);
+		s.nok += s.quotes[i].ok;
+	}
 	*out = s;
 	return 0;
 fail:

@@ -42,6 +42,8 @@
 #define TB_MARKET_H
 
 #include <stddef.h>
+#include <time.h>
+
 #include <sqlite3.h>
 
 #include "chart.h"
@@ -70,6 +72,10 @@ struct market_quote {
 	double	 price_eur;
 	double	 eur_rate;		/* units of currency per EUR */
 	double	 previous_close;
+	double	 prior_close;		/* chart.h; not stored, NAN if unknown */
+	int	 implausible;		/* refused by price_check() (not ok) */
+	const char *source;		/* where the price came from: "yahoo" */
+	time_t	 fetched_at;		/* when; 0 when read back */
 	double	 change_1d_pct;
 	double	 change_5d_pct;
 	double	 change_1m_pct;
@@ -112,6 +118,22 @@ struct market_set {
 int	market_fetch(sqlite3 *db, const struct tb_config *cfg,
 	    const char *date, const char *const *symbols, size_t n,
 	    int parallel, struct market_set *out, tb_err *e);
+
+/*
+ * Quotes at the moment of use (tb-execute sizes orders with them): the
+ * charts of symbols[0..n-1] and of the FX pairs extra_pairs[0..nextra-1]
+ * (e.g. the account currency's), and the pairs the quotes' currencies
+ * need, fetched now: never read back from market_data nor stored there,
+ * no fundamentals, at most cfg->market_parallel requests in flight.  Each
+ * quote and pair must pass price_check() (price.h) against its series'
+ * prior_close: one that does not has ok = 0, implausible = 1 and the
+ * reason, naming both numbers, in error.  A quote whose pair is missing
+ * or implausible stays ok with price_eur NAN.  Fails only for memory.
+ */
+int	market_fetch_now(const struct tb_config *cfg,
+	    const char *const *symbols, size_t n,
+	    const char *const *extra_pairs, size_t nextra,
+	    struct market_set *out, tb_err *e);
 
 /* The quote for symbol in the set (quotes, then pairs), or NULL. */
 const struct market_quote *market_find(const struct market_set *s,

@@ -61,7 +61,9 @@ STATE_DEFAULTS = {
     "reddit.enforce_limits": False,
     "reddit.now": None,
     "yahoo.crumb": None,
+    "yahoo.quotes": {},
     "t212.cash": 10000.0,
+    "t212.account_currency": "EUR",
     "t212.precision": {},
     "t212.fill_after": 0,
     "t212.final_status": "FILLED",
@@ -487,9 +489,45 @@ class Fake:
             self.generated = (key,) + result
         return result
 
-    def last_close(self, symbol):
-        """The last non-null close of a Yahoo chart fixture, or None."""
+    def yahoo_chart(self, symbol):
+        """A chart fixture with the test's yahoo.quotes changes, or None.
+
+        {"scale": F} multiplies every price of the chart (a day that moved
+        for real: the broker fills at it too), {"at": P} likewise scales
+        it so that meta.regularMarketPrice is P; {"price": P} sets only
+        meta.regularMarketPrice and {"currency": C} meta.currency (the
+        feed's own mistakes, which the broker does not share)."""
         chart = self.fixtures.load("yahoo/chart_%s.json" % symbol)
+        with self.lock:
+            change = dict(self.state["yahoo.quotes"].get(symbol) or {})
+        if chart is None or not change:
+            return chart
+        try:
+            result = chart["chart"]["result"][0]
+            meta, quote = result["meta"], result["indicators"]["quote"][0]
+        except (TypeError, KeyError, IndexError):
+            return chart
+        scale = float(change.get("scale", 1.0))
+        if "at" in change and meta.get("regularMarketPrice"):
+            scale = float(change["at"]) / float(meta["regularMarketPrice"])
+        for key in ("regularMarketPrice", "previousClose",
+                    "chartPreviousClose", "fiftyTwoWeekHigh",
+                    "fiftyTwoWeekLow", "regularMarketDayHigh",
+                    "regularMarketDayLow"):
+            if isinstance(meta.get(key), (int, float)):
+                meta[key] = meta[key] * scale
+        for key in ("open", "high", "low", "close"):
+            quote[key] = [v * scale if isinstance(v, (int, float)) else v
+                          for v in quote.get(key) or []]
+        if "price" in change:
+            meta["regularMarketPrice"] = change["price"]
+        if "currency" in change:
+            meta["currency"] = change["currency"]
+        return chart
+
+    def last_close(self, symbol):
+        """The last non-null close of a Yahoo chart (as served), or None."""
+        chart = self.yahoo_chart(symbol)
         try:
             closes = chart["chart"]["result"][0]["indicators"]["quote"][0][
                 "close"]
@@ -805,11 +843,15 @@ class Fake:
             return text_reply(429, "Too Many Requests\r\n")
         m = re.match(r"^/v8/finance/chart/([^/]+)$", req.path)
         if m:
+            with self.lock:
+                changed = m.group(1) in self.state["yahoo.quotes"]
             body = self.fixtures.read("yahoo/chart_%s.json" % m.group(1))
             if body is None:
                 body = self.fixtures.read("yahoo/chart_not_found.json")
                 return Reply(404, body, ctype="application/json;"
                              "charset=utf-8")
+            if changed:
+                body = json.dumps(self.yahoo_chart(m.group(1)))
             return Reply(200, body, ctype="application/json;charset=utf-8")
         if req.path == "/v1/test/getcrumb":
             with self.lock:
@@ -1043,6 +1085,17 @@ class Fake:
         rate, unit = self.t212_fx(inst.get("currencyCode", "EUR"))
         return abs(quantity) * price * unit / rate
 
+    def t212_account_ccy(self):
+        return str(self.state["t212.account_currency"])
+
+    def t212_acct(self, inst, quantity, price):
+        """An amount in the account's currency (t212.account_currency)."""
+        eur = self.t212_eur(inst, quantity, price)
+        ccy = self.t212_account_ccy()
+        if ccy == "EUR":
+            return eur
+        return eur * (self.last_close("EUR%s=X" % ccy) or 1.0)
+
     def t212_order_market(self, req, _):
         try:
             body = json.loads(req.text, parse_float=decimal.Decimal)
@@ -1071,7 +1124,7 @@ class Fake:
                                                                 places)})
         quantity = float(qty)
         price = self.t212_price(inst)
-        value = self.t212_eur(inst, quantity, price)
+        value = self.t212_acct(inst, quantity, price)
         if quantity > 0 and value > float(self.state["t212.cash"]) + 1e-9:
             return json_reply(400, {
                 "code": "InsufficientResources",
@@ -1138,9 +1191,10 @@ class Fake:
         return {"id": fill_id, "type": "TRADE", "quantity": quantity,
                 "price": price, "filledAt": iso_now(),
                 "tradingMethod": "TOTV",
-                "walletImpact": {"currency": "EUR", "fxRate": rate,
-                                 "netValue": round(abs(quantity) * price *
-                                                   unit / rate, 2),
+                "walletImpact": {"currency": self.t212_account_ccy(),
+                                 "fxRate": rate,
+                                 "netValue": round(self.t212_acct(
+                                     inst, quantity, price), 2),
                                  "realisedProfitLoss": 0, "taxes": []}}
 
     def seed_history(self, item):
@@ -1261,15 +1315,16 @@ class Fake:
                                              "currencyCode": "EUR"}
             price = self.t212_price(inst)
             avg = h["cost"] / h["quantity"] if h["quantity"] else 0.0
-            cost = self.t212_eur(inst, h["quantity"], avg)
-            value = self.t212_eur(inst, h["quantity"], price)
+            cost = self.t212_acct(inst, h["quantity"], avg)
+            value = self.t212_acct(inst, h["quantity"], price)
             out.append({"instrument": instrument_ref(inst),
                         "createdAt": h["since"], "quantity": h["quantity"],
                         "quantityAvailableForTrading": h["quantity"],
                         "quantityInPies": 0, "currentPrice": price,
                         "averagePricePaid": round(avg, 4),
                         "walletImpact": {
-                            "currency": "EUR", "totalCost": round(cost, 2),
+                            "currency": self.t212_account_ccy(),
+                            "totalCost": round(cost, 2),
                             "currentValue": round(value, 2),
                             "unrealizedProfitLoss": round(value - cost, 2),
                             "fxImpact": None}})
@@ -1282,7 +1337,7 @@ class Fake:
         value = sum(p["walletImpact"]["currentValue"] for p in positions)
         cost = sum(p["walletImpact"]["totalCost"] for p in positions)
         return json_reply(200, {
-            "id": 31337, "currency": "EUR",
+            "id": 31337, "currency": self.t212_account_ccy(),
             "totalValue": round(cash + reserved + value, 2),
             "cash": {"availableToTrade": round(cash, 2),
                      "reservedForOrders": round(reserved, 2), "inPies": 0},
