@@ -257,3 +257,25 @@ posts_for() {
 	[ "$(printf '%s\n' "${lines[@]}" | jq -s '[range(1; length) as $i |
 	    .[$i] - .[$i - 1]] | min >= 1.2')" = true ]
 }
+
+@test "no connection for the order: 'failed', and only --force sends it again" {
+	standard_day
+	tb_sql "DELETE FROM daily_picks WHERE llm_name = 'claude' AND ticker <> 'AIR.PA'"
+	tb-execute --dry-run >/dev/null 2>&1	# caches the instruments
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	# The broker's orders and the quote are read; the order cannot
+	# connect: it provably never left.
+	run "$TB_BUILD/tools/orderonce" "$DAY" claude AIR.PA 20 "http://127.0.0.1:$port"
+	[ "$status" -eq 69 ]
+	[[ "$output" == *"failed not sent: "*"connection refused"* ]] || { echo "$output"; false; }
+	[ "$(trade "ticker = 'AIR.PA'" "status, broker_order_id IS NULL, sent_at IS NOT NULL")" = "failed|1|1" ]
+	[ "$(fake_count t212 "$ORDERS")" = 0 ]
+	run --separate-stderr tb-execute
+	assert_success
+	[[ "$(json_field '.orders[0].reason')" == "trade 1 is failed; --force tries again" ]]
+	[ "$(fake_count t212 "$ORDERS")" = 0 ]
+	run --separate-stderr tb-execute --force
+	assert_success
+	[ "$(json_field '.orders[0].status')" = submitted ]
+	[ "$(fake_count t212 "$ORDERS")" = 1 ]
+}
