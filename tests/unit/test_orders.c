@@ -12,6 +12,7 @@
 #include "t212.h"
 #include "trades.h"
 #include "unit.h"
+#include "unitdb.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -454,6 +455,47 @@ test_states(void)
 	    "only proven refusals and skips may be sent again");
 }
 
+/* Whether the database lets a row move from one status to another. */
+static int
+db_allows(sqlite3 *db, const char *from, const char *to)
+{
+	char sql[300];
+	int ok;
+
+	snprintf(sql, sizeof sql, "INSERT INTO trades (id, date, llm_name, "
+	    "ticker, kind, side, status, created_at) VALUES (1, '2026-11-23', "
+	    "'claude', 'AAPL', 'real', 'buy', '%s', 'x'); "
+	    "UPDATE trades SET status = '%s' WHERE id = 1;", from, to);
+	ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_exec(db, "DELETE FROM trades", NULL, NULL, NULL);
+	return ok;
+}
+
+/* The trigger refuses exactly the moves trade_status_may_move refuses. */
+static void
+test_trigger(void)
+{
+	sqlite3 *db = unitdb_fresh("orders");
+	int from, to, agree = 1;
+
+	for (from = 0; from < TRADE_NSTATUS; from++)
+		for (to = 0; to < TRADE_NSTATUS; to++)
+			if (db_allows(db, trade_status_name(from),
+			    trade_status_name(to)) !=
+			    trade_status_may_move(from, to)) {
+				agree = 0;
+				printf("# %s -> %s disagrees\n",
+				    trade_status_name(from),
+				    trade_status_name(to));
+			}
+	CHECK(agree, "the trigger allows exactly the moves of orders.h");
+	CHECK(!db_allows(db, "rejected", "pending") &&
+	    db_allows(db, "unknown", "failed"),
+	    "a refused order cannot be revived; an unknown one can be settled");
+	db_close(db);
+	unitdb_remove();
+}
+
 /* The account summary in both shapes (account/summary, account/cash). */
 static void
 test_account(void)
@@ -561,6 +603,7 @@ main(void)
 	test_size();
 	test_unclaimed();
 	test_states();
+	test_trigger();
 	test_account();
 	test_environment();
 	http_global_cleanup();
