@@ -261,7 +261,7 @@ fetch_market(struct decide *d, tb_err *e)
 	}
 	log_info("market data for the top %zu of %zu tickers", n, d->ndigest);
 	if ((rc = market_fetch(d->app->db, &d->app->cfg, d->app->day, symbols,
-	    n, MARKET_PARALLEL, &d->market, e)) != 0)
+	    n, 0, &d->market, e)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		q = &d->market.quotes[i];

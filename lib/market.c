@@ -26,17 +26,8 @@
 #include "log.h"
 #include "price.h"
 #include "symbols.h"
+#include "yahoo.h"
 
-#define YAHOO_HOST		"https://query1.finance.yahoo.com"
-#define YAHOO_COOKIE_URL	"https://fc.yahoo.com"
-#define YAHOO_USER_AGENT	"Mozilla/5.0 (X11; Linux x86_64) " \
-	"AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-#define YAHOO_MODULES		"summaryDetail,defaultKeyStatistics," \
-	"financialData,assetProfile"
-#define CRUMB_MAX		64
-#define COOKIE_MAX		1024
-#define FUNDAMENTALS_TIMEOUT_MS	8000
-#define FUNDAMENTALS_PARALLEL	2	/* beside the charts' own bound */
 
 /* The REAL columns of market_data, in the order of the SQL below. */
 static const size_t quote_numbers[] = {
@@ -80,21 +71,12 @@ static const char store_sql[] =
 	"?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)";
 #define STORE_FIRST_NUMBER 9
 
-/* One chart to fetch. */
-struct fetch {
-	struct market_quote *q;
-	char *url;
-	struct http_request req;
-};
-
-/* The fundamentals chain, run in its own thread (HTTP only). */
+/* The fundamentals, fetched in a thread of their own (HTTP only). */
 struct fundamentals {
 	const struct tb_config *cfg;
 	struct market_quote **quotes;	/* borrowed */
+	struct yahoo_answer *answers;	/* n, one per quote */
 	size_t n;
-	int parallel;
-	char **bodies;			/* n answers, NULL where none */
-	char why[600];			/* why there are none, for DEBUG */
 };
 
 static double	*number_of(struct market_quote *, size_t);
@@ -110,22 +92,21 @@ static int	 plan(sqlite3 *, const char *, const char *const *, size_t,
 		    struct market_set *, tb_err *);
 static struct market_quote **uncached(struct market_set *, int, size_t,
 		    size_t *);
-static int	 first_round(const struct tb_config *, struct market_set *,
-		    int, int, tb_err *);
-static int	 missed_pairs(sqlite3 *, const char *, const struct tb_config *,
+static int	 first_round(const struct tb_config *, struct yahoo *,
 		    struct market_set *, int, tb_err *);
+static int	 missed_pairs(sqlite3 *, const char *, struct yahoo *,
+		    struct market_set *, tb_err *);
 static int	 bind_quote(sqlite3_stmt *, const char *, const char *,
 		    const struct market_quote *);
-static char	*chart_url(const struct tb_config *, const char *);
-static int	 fetch_charts(const struct tb_config *, struct market_quote **,
-		    size_t, int, size_t *, tb_err *);
-static void	 take_chart(struct fetch *);
+static int	 fetch_charts(struct yahoo *, struct market_quote **,
+		    size_t, tb_err *);
+static void	 take_chart(struct market_quote *,
+		    const struct yahoo_answer *);
 static int	 add_pair(struct market_set *, const char *, size_t *,
 		    tb_err *);
 static struct market_quote *find_pair(struct market_set *, const char *);
 static void	 convert(struct market_set *, struct market_quote *);
 static void	*fundamentals_main(void *);
-static int	 fetch_crumb(struct fundamentals *, char *, char *);
 static void	 apply_fundamentals(struct fundamentals *);
 static void	 fundamentals_free(struct fundamentals *);
 static double	 raw_number(const cJSON *, const char *, const char *);
@@ -467,41 +448,19 @@ fail:
 	return e->code;
 }
 
-static char *
-chart_url(const struct tb_config *cfg, const char *symbol)
-{
-	char *esc, *url;
-
-	if ((esc = http_escape(symbol)) == NULL)
-		return NULL;
-	if (asprintf(&url, "%s/v8/finance/chart/%s?range=6mo&interval=1d",
-	    cfg->yahoo_base_url, esc) < 0)
-		url = NULL;
-	free(esc);
-	return url;
-}
-
-/* Turn a finished chart request into its quote. */
+/* Turn a chart's answer into its quote. */
 static void
-take_chart(struct fetch *f)
+take_chart(struct market_quote *q, const struct yahoo_answer *a)
 {
-	struct market_quote *q = f->q;
 	struct chart c;
 	tb_err e;
-	const char *why;
+	const char *why = NULL;
 
 	tb_err_clear(&e);
-	why = NULL;
 	q->fetched_at = time(NULL);
-	if (f->req.response == NULL || f->req.status < 200 ||
-	    f->req.status > 299) {
-		if (f->req.status == 404)
-			why = "not found on Yahoo Finance";
-		else
-			why = f->req.error[0] != '\0' ? f->req.error :
-			    "no answer";
-	} else if (chart_parse(f->req.response, f->req.response_len, &c,
-	    &e) != 0)
+	if (a->body == NULL)
+		why = a->error[0] != '\0' ? a->error : "no answer";
+	else if (chart_parse(a->body, a->len, &c, &e) != 0)
 		why = e.msg;
 	else {
 		if (market_quote_from_chart(q, &c, &e) != 0)
@@ -517,56 +476,27 @@ take_chart(struct fetch *f)
 }
 
 /*
- * Fetch the charts of qs[0..n-1] concurrently and fill each quote.  Only
+ * Fetch the charts of qs[0..n-1] (yahoo.h) and fill each quote.  Only
  * memory can make this fail; a failed chart is an unavailable quote.
  */
 static int
-fetch_charts(const struct tb_config *cfg, struct market_quote **qs,
-    size_t n, int parallel, size_t *nrequests, tb_err *e)
+fetch_charts(struct yahoo *y, struct market_quote **qs, size_t n, tb_err *e)
 {
-	struct fetch *f;
-	struct http_request **reqs;
-	tb_err he;
+	struct yahoo_answer *a;
 	size_t i;
-	int rc = 0;
+	int rc;
 
 	if (n == 0)
 		return 0;
-	f = calloc(n, sizeof *f);
-	reqs = calloc(n, sizeof *reqs);
-	if (f == NULL || reqs == NULL) {
-		rc = tb_errf(e, TB_EINTERNAL, "market: out of memory");
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		f[i].q = qs[i];
-		if ((f[i].url = chart_url(cfg, qs[i]->symbol)) == NULL) {
-			rc = tb_errf(e, TB_EINTERNAL, "market: out of memory");
-			goto out;
-		}
-		http_request_init(&f[i].req, "yahoo", "GET", f[i].url);
-		f[i].req.user_agent = YAHOO_USER_AGENT;
-		f[i].req.timeout_ms = cfg->yahoo_timeout_seconds > 0 ?
-		    cfg->yahoo_timeout_seconds * 1000L : MARKET_TIMEOUT_MS;
-		reqs[i] = &f[i].req;
-	}
-	*nrequests += n;
-	tb_err_clear(&he);
-	if (http_perform_all(reqs, n, parallel, &he) == TB_EINTERNAL) {
-		rc = tb_errf(e, TB_EINTERNAL, "%s", he.msg);
-		goto out;
-	}
+	if ((a = calloc(n, sizeof *a)) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
 	for (i = 0; i < n; i++)
-		take_chart(&f[i]);
-out:
-	if (f != NULL) {
-		for (i = 0; i < n; i++) {
-			http_request_reset(&f[i].req);
-			free(f[i].url);
-		}
-	}
-	free(f);
-	free(reqs);
+		a[i].symbol = qs[i]->symbol;
+	if ((rc = yahoo_charts(y, a, n, e)) == 0)
+		for (i = 0; i < n; i++)
+			take_chart(qs[i], &a[i]);
+	yahoo_answers_reset(a, n);
+	free(a);
 	return rc;
 }
 
@@ -624,124 +554,18 @@ convert(struct market_set *s, struct market_quote *q)
 		    pair);
 }
 
-/*
- * The session cookie (from Yahoo itself only), then the crumb for
- * quoteSummary.  Returns 0 with the crumb (and the cookie, "" when none)
- * filled, -1 (fu->why says why) when either is missing.
- */
-static int
-fetch_crumb(struct fundamentals *fu, char *crumb, char *cookie)
-{
-	struct http_request req;
-	char value[COOKIE_MAX], *url = NULL;
-	char cookie_header[COOKIE_MAX + 16];
-	tb_err e;
-	size_t len;
-	int ok = 0;
-
-	cookie[0] = crumb[0] = '\0';
-	if (strcmp(fu->cfg->yahoo_base_url, YAHOO_HOST) == 0) {
-		/* fc.yahoo.com sets the cookie on a 404: keep it anyway. */
-		http_request_init(&req, "yahoo", "GET", YAHOO_COOKIE_URL);
-		req.user_agent = YAHOO_USER_AGENT;
-		req.max_retries = 0;
-		req.timeout_ms = FUNDAMENTALS_TIMEOUT_MS;
-		(void)http_perform(&req, &e);
-		if (http_header(&req, "set-cookie", value, sizeof value) !=
-		    NULL) {
-			len = strcspn(value, ";");
-			value[len] = '\0';
-			snprintf(cookie, COOKIE_MAX, "%s", value);
-		}
-		http_request_reset(&req);
-		if (cookie[0] == '\0') {
-			snprintf(fu->why, sizeof fu->why, "no cookie");
-			return -1;
-		}
-	}
-	if (asprintf(&url, "%s/v1/test/getcrumb", fu->cfg->yahoo_base_url) < 0)
-		return -1;
-	http_request_init(&req, "yahoo", "GET", url);
-	req.user_agent = YAHOO_USER_AGENT;
-	req.max_retries = 0;
-	req.timeout_ms = FUNDAMENTALS_TIMEOUT_MS;
-	if (cookie[0] != '\0') {
-		snprintf(cookie_header, sizeof cookie_header, "Cookie: %s",
-		    cookie);
-		req.headers[0] = cookie_header;
-	}
-	if (http_perform(&req, &e) == 0) {
-		len = strcspn(req.response, " \t\r\n");
-		/* A crumb is a short token; an HTML page is not one. */
-		if (len > 0 && len < CRUMB_MAX &&
-		    req.response[len + strspn(req.response + len, " \t\r\n")]
-		    == '\0' &&
-		    strchr(req.response, '<') == NULL) {
-			memcpy(crumb, req.response, len);
-			crumb[len] = '\0';
-			ok = 1;
-		} else
-			snprintf(fu->why, sizeof fu->why, "no crumb in the "
-			    "answer");
-	} else
-		snprintf(fu->why, sizeof fu->why, "crumb: %s", e.msg);
-	http_request_reset(&req);
-	free(url);
-	return ok ? 0 : -1;
-}
-
-/* The thread: cookie, crumb, then every quoteSummary at once. */
+/* The thread: its own Yahoo client (a client is one thread's). */
 static void *
 fundamentals_main(void *arg)
 {
 	struct fundamentals *fu = arg;
-	struct http_request *reqs = NULL, **rp = NULL;
-	char crumb[CRUMB_MAX], cookie[COOKIE_MAX];
-	char cookie_header[COOKIE_MAX + 16];
-	char **urls = NULL, *esc_crumb = NULL, *esc;
+	struct yahoo y;
 	tb_err e;
-	size_t i;
 
-	if (fetch_crumb(fu, crumb, cookie) != 0)
+	if (yahoo_init(&y, fu->cfg, &e) != 0)
 		return NULL;
-	snprintf(cookie_header, sizeof cookie_header, "Cookie: %s", cookie);
-	reqs = calloc(fu->n, sizeof *reqs);
-	rp = calloc(fu->n, sizeof *rp);
-	urls = calloc(fu->n, sizeof *urls);
-	if (reqs == NULL || rp == NULL || urls == NULL ||
-	    (esc_crumb = http_escape(crumb)) == NULL)
-		goto out;
-	for (i = 0; i < fu->n; i++) {
-		if ((esc = http_escape(fu->quotes[i]->symbol)) == NULL)
-			goto out;
-		if (asprintf(&urls[i], "%s/v10/finance/quoteSummary/%s?"
-		    "modules=" YAHOO_MODULES "&crumb=%s",
-		    fu->cfg->yahoo_base_url, esc, esc_crumb) < 0)
-			urls[i] = NULL;
-		free(esc);
-		if (urls[i] == NULL)
-			goto out;
-		http_request_init(&reqs[i], "yahoo", "GET", urls[i]);
-		reqs[i].user_agent = YAHOO_USER_AGENT;
-		reqs[i].max_retries = 0;
-		reqs[i].timeout_ms = FUNDAMENTALS_TIMEOUT_MS;
-		if (cookie[0] != '\0')
-			reqs[i].headers[0] = cookie_header;
-		rp[i] = &reqs[i];
-	}
-	(void)http_perform_all(rp, fu->n, fu->parallel, &e);
-	for (i = 0; i < fu->n; i++) {
-		if (reqs[i].status == 200 && reqs[i].response != NULL)
-			fu->bodies[i] = strdup(reqs[i].response);
-		http_request_reset(&reqs[i]);
-	}
-out:
-	for (i = 0; urls != NULL && i < fu->n; i++)
-		free(urls[i]);
-	free(urls);
-	free(esc_crumb);
-	free(rp);
-	free(reqs);
+	(void)yahoo_fundamentals(&y, fu->answers, fu->n, &e);
+	yahoo_free(&y);
 	return NULL;
 }
 
@@ -751,25 +575,23 @@ apply_fundamentals(struct fundamentals *fu)
 	size_t i, got = 0;
 
 	for (i = 0; i < fu->n; i++) {
-		if (fu->bodies[i] == NULL || !fu->quotes[i]->ok)
+		if (fu->answers[i].body == NULL || !fu->quotes[i]->ok)
 			continue;
-		if (market_parse_fundamentals(fu->quotes[i], fu->bodies[i],
-		    strlen(fu->bodies[i])) == 0)
+		if (market_parse_fundamentals(fu->quotes[i],
+		    fu->answers[i].body, fu->answers[i].len) == 0)
 			got++;
 	}
 	if (fu->n > 0 && got == 0)
-		log_debug("market: no fundamentals (%s)", fu->why[0] != '\0' ?
-		    fu->why : "quoteSummary did not answer");
+		log_debug("market: no fundamentals (quoteSummary did not "
+		    "answer)");
 }
 
 static void
 fundamentals_free(struct fundamentals *fu)
 {
-	size_t i;
-
-	for (i = 0; fu->bodies != NULL && i < fu->n; i++)
-		free(fu->bodies[i]);
-	free(fu->bodies);
+	if (fu->answers != NULL)
+		yahoo_answers_reset(fu->answers, fu->n);
+	free(fu->answers);
 	free(fu->quotes);
 	memset(fu, 0, sizeof *fu);
 }
@@ -830,12 +652,38 @@ uncached(struct market_set *s, int stocks, size_t fx_from, size_t *n)
 }
 
 /*
+ * Start the fundamentals of the first fu->n quotes in unfetched: 1 when
+ * the thread runs, 0 when it could not start, -1 when out of memory.
+ */
+static int
+fundamentals_start(struct fundamentals *fu, const struct tb_config *cfg,
+    struct market_quote **unfetched, pthread_t *thread, tb_err *e)
+{
+	size_t i;
+
+	fu->cfg = cfg;
+	if ((fu->quotes = calloc(fu->n, sizeof *fu->quotes)) == NULL ||
+	    (fu->answers = calloc(fu->n, sizeof *fu->answers)) == NULL) {
+		tb_errf(e, TB_EINTERNAL, "market: out of memory");
+		return -1;
+	}
+	memcpy(fu->quotes, unfetched, fu->n * sizeof *unfetched);
+	for (i = 0; i < fu->n; i++)
+		fu->answers[i].symbol = fu->quotes[i]->symbol;
+	if (pthread_create(thread, NULL, fundamentals_main, fu) == 0)
+		return 1;
+	log_warn("market: cannot start the fundamentals thread; going on "
+	    "without fundamentals");
+	return 0;
+}
+
+/*
  * Charts of every quote and pair to fetch; fundamentals beside them when
  * with_fundamentals is set.
  */
 static int
-first_round(const struct tb_config *cfg, struct market_set *s, int parallel,
-    int with_fundamentals, tb_err *e)
+first_round(const struct tb_config *cfg, struct yahoo *y,
+    struct market_set *s, int with_fundamentals, tb_err *e)
 {
 	struct market_quote **unfetched;
 	struct fundamentals fu;
@@ -849,26 +697,15 @@ first_round(const struct tb_config *cfg, struct market_set *s, int parallel,
 	/* The list starts with the quotes; pairs have no fundamentals. */
 	for (i = 0; with_fundamentals && i < s->n; i++)
 		fu.n += !s->quotes[i].cached;
-	if (fu.n > 0) {
-		fu.cfg = cfg;
-		fu.parallel = FUNDAMENTALS_PARALLEL;
-		fu.quotes = calloc(fu.n, sizeof *fu.quotes);
-		fu.bodies = calloc(fu.n, sizeof *fu.bodies);
-		if (fu.quotes == NULL || fu.bodies == NULL) {
-			rc = tb_errf(e, TB_EINTERNAL, "market: out of memory");
-			goto out;
-		}
-		memcpy(fu.quotes, unfetched, fu.n * sizeof *unfetched);
-		if (pthread_create(&thread, NULL, fundamentals_main, &fu) == 0)
-			started = 1;
-		else
-			log_warn("market: cannot start the fundamentals "
-			    "thread; going on without fundamentals");
+	if (fu.n > 0 && (started = fundamentals_start(&fu, cfg, unfetched,
+	    &thread, e)) < 0) {
+		rc = TB_EINTERNAL;
+		goto out;
 	}
-	rc = fetch_charts(cfg, unfetched, nunfetched, parallel, &s->nrequests, e);
+	rc = fetch_charts(y, unfetched, nunfetched, e);
 	if (started)
 		pthread_join(thread, NULL);
-	if (rc == 0)
+	if (rc == 0 && started)
 		apply_fundamentals(&fu);
 out:
 	fundamentals_free(&fu);
@@ -878,8 +715,8 @@ out:
 
 /* The pairs that the charts' own currencies need and the guess missed. */
 static int
-missed_pairs(sqlite3 *db, const char *date, const struct tb_config *cfg,
-    struct market_set *s, int parallel, tb_err *e)
+missed_pairs(sqlite3 *db, const char *date, struct yahoo *y,
+    struct market_set *s, tb_err *e)
 {
 	struct market_quote **unfetched;
 	char pair[CHART_CURRENCY_MAX + 8];
@@ -898,39 +735,8 @@ missed_pairs(sqlite3 *db, const char *date, const struct tb_config *cfg,
 			return e->code;
 	if ((unfetched = uncached(s, 0, first, &nunfetched)) == NULL)
 		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
-	rc = fetch_charts(cfg, unfetched, nunfetched, parallel, &s->nrequests, e);
+	rc = fetch_charts(y, unfetched, nunfetched, e);
 	free(unfetched);
-	return rc;
-}
-
-int
-market_fetch(sqlite3 *db, const struct tb_config *cfg, const char *date,
-    const char *const *symbols, size_t n, int parallel,
-    struct market_set *out, tb_err *e)
-{
-	struct market_set s;
-	size_t i;
-	int rc;
-
-	memset(&s, 0, sizeof s);
-	memset(out, 0, sizeof *out);
-	if (parallel <= 0)
-		parallel = MARKET_PARALLEL;
-	if ((rc = plan(db, date, symbols, n, &s, e)) != 0 ||
-	    (rc = first_round(cfg, &s, parallel, 1, e)) != 0 ||
-	    (rc = missed_pairs(db, date, cfg, &s, parallel, e)) != 0)
-		goto fail;
-	for (i = 0; i < s.n; i++)
-		if (!s.quotes[i].cached && s.quotes[i].ok)
-			convert(&s, &s.quotes[i]);
-	if ((rc = store_set(db, date, &s, e)) != 0)
-		goto fail;
-	for (i = 0; i < s.n; i++)
-		s.nok += s.quotes[i].ok;
-	*out = s;
-	return 0;
-fail:
-	market_set_free(&s);
 	return rc;
 }
 
@@ -940,14 +746,67 @@ check_plausible(struct market_quote *q)
 {
 	char why[300];
 
-	if (!q->ok || price_check(q->price, q->prior_close, q->currency, why,
-	    sizeof why) == PRICE_OK)
+	if (!q->ok || q->cached || price_check(q->price, q->prior_close,
+	    q->currency, why, sizeof why) == PRICE_OK)
 		return;
 	log_warn("market: %s: %s", q->symbol, why);
 	q->ok = 0;
 	q->implausible = 1;
 	free(q->error);
 	q->error = strdup(why);
+}
+
+/*
+ * The charts of a planned set, its missed pairs, each checked and
+ * converted to EUR.  with_fundamentals starts the quoteSummary thread.
+ */
+static int
+fetch_set(sqlite3 *db, const char *date, const struct tb_config *cfg,
+    int parallel, int with_fundamentals, struct market_set *s, tb_err *e)
+{
+	struct yahoo y;
+	size_t i;
+	int rc;
+
+	if ((rc = yahoo_init(&y, cfg, e)) != 0)
+		return rc;
+	if (parallel > 0)
+		y.parallel = parallel;
+	if ((rc = first_round(cfg, &y, s, with_fundamentals, e)) == 0)
+		rc = missed_pairs(db, date, &y, s, e);
+	s->nrequests = y.nrequests;
+	yahoo_free(&y);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < s->nfx; i++)
+		check_plausible(&s->fx[i]);
+	for (i = 0; i < s->n; i++) {
+		check_plausible(&s->quotes[i]);
+		if (!s->quotes[i].cached && s->quotes[i].ok)
+			convert(s, &s->quotes[i]);
+		s->nok += s->quotes[i].ok;
+	}
+	return 0;
+}
+
+int
+market_fetch(sqlite3 *db, const struct tb_config *cfg, const char *date,
+    const char *const *symbols, size_t n, int parallel,
+    struct market_set *out, tb_err *e)
+{
+	struct market_set s;
+	int rc;
+
+	memset(&s, 0, sizeof s);
+	memset(out, 0, sizeof *out);
+	if ((rc = plan(db, date, symbols, n, &s, e)) != 0 ||
+	    (rc = fetch_set(db, date, cfg, parallel, 1, &s, e)) != 0 ||
+	    (rc = store_set(db, date, &s, e)) != 0) {
+		market_set_free(&s);
+		return rc;
+	}
+	*out = s;
+	return 0;
 }
 
 int
@@ -957,8 +816,7 @@ market_fetch_now(const struct tb_config *cfg, const char *const *symbols,
 {
 	struct market_set s;
 	size_t i, added = 0;
-	int rc, parallel = cfg->market_parallel > 0 ?
-	    (int)cfg->market_parallel : MARKET_PARALLEL;
+	int rc;
 
 	memset(&s, 0, sizeof s);
 	memset(out, 0, sizeof *out);
@@ -967,17 +825,8 @@ market_fetch_now(const struct tb_config *cfg, const char *const *symbols,
 	for (i = 0; i < nextra; i++)
 		if ((rc = add_pair(&s, extra_pairs[i], &added, e)) != 0)
 			goto fail;
-	if ((rc = first_round(cfg, &s, parallel, 0, e)) != 0 ||
-	    (rc = missed_pairs(NULL, NULL, cfg, &s, parallel, e)) != 0)
+	if ((rc = fetch_set(NULL, NULL, cfg, 0, 0, &s, e)) != 0)
 		goto fail;
-	for (i = 0; i < s.nfx; i++)
-		check_plausible(&s.fx[i]);
-	for (i = 0; i < s.n; i++) {
-		check_plausible(&s.quotes[i]);
-		if (s.quotes[i].ok)
-			convert(&s, &s.quotes[i]);
-		s.nok += s.quotes[i].ok;
-	}
 	*out = s;
 	return 0;
 fail:

@@ -231,7 +231,8 @@ EOF
 	    *"market cap 3.20T, P/E 33.5, sector Technology"* ]]
 }
 
-@test "market requests overlap, never more than 16 at once" {
+@test "market requests overlap, never more than market_parallel at once" {
+	export TB_MARKET_PARALLEL=16
 	export TB_MARKET_DATA_TICKER_LIMIT=20
 	seed $MONDAY AAPL ASML.AS SHEL.L AIR.PA NVDA MSFT TSLA AMZN META \
 	    GOOGL SAP.DE JPM KO AMD INTC PLTR SPY BMW.DE ALV.DE NESN.SW

@@ -44,7 +44,8 @@ import http.server  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_FIXTURES = os.path.normpath(os.path.join(HERE, "..", "fixtures"))
 
-SERVICES = ("reddit", "reddit-www", "yahoo", "anthropic", "minimax", "t212")
+SERVICES = ("reddit", "reddit-www", "yahoo", "anthropic", "minimax", "t212",
+            "eodhd")
 MODES = ("status", "malformed", "truncated", "html", "empty", "oversize",
          "refuse", "hang", "pass")
 OVERSIZE_BYTES = 20 * 1024 * 1024
@@ -62,6 +63,11 @@ STATE_DEFAULTS = {
     "reddit.now": None,
     "yahoo.crumb": None,
     "yahoo.quotes": {},
+    "yahoo.require_session": False,
+    "eodhd.token": "test-eodhd-key",
+    "eodhd.calls_left": 1000,
+    "eodhd.closes": {},
+    "yahoo.refuse": False,
     "t212.cash": 10000.0,
     "t212.account_currency": "EUR",
     "t212.precision": {},
@@ -106,6 +112,8 @@ ANTHROPIC_ERRORS = {400: "invalid_request_error",
 MINIMAX_CODES = {401: (1004, "login fail"), 429: (1002, "rate limit"),
                  500: (1024, "internal error"), 502: (1024, "internal error"),
                  503: (1033, "system error"), 504: (1001, "timeout")}
+
+YAHOO_COOKIE = "A3=d=AQABBfake&S=AQAAAfake"
 
 PARDNER_PAGE = """<!doctype html>
 <html><head><title>Blocked</title></head>
@@ -552,6 +560,11 @@ class Fake:
         query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
         req = Request(h.command, service, path, query, h.headers, body)
         headers, auth_hash, cookie_hash = record_headers(h.headers)
+        if "api_token" in query:
+            # A key in the query string is a credential like a header's.
+            auth_hash = hashlib.sha256(
+                query["api_token"][0].encode()).hexdigest()
+            query = dict(query, api_token=["<redacted>"])
         rec = {"seq": 0, "service": service, "method": h.command,
                "path": path, "query": query, "headers": headers,
                "auth_sha256": auth_hash, "cookie_sha256": cookie_hash,
@@ -843,6 +856,9 @@ class Fake:
             return text_reply(429, "Too Many Requests\r\n")
         m = re.match(r"^/v8/finance/chart/([^/]+)$", req.path)
         if m:
+            refusal = self.yahoo_refusal(req)
+            if refusal is not None:
+                return refusal
             with self.lock:
                 changed = m.group(1) in self.state["yahoo.quotes"]
             body = self.fixtures.read("yahoo/chart_%s.json" % m.group(1))
@@ -868,10 +884,26 @@ class Fake:
         if req.path == "/":
             # Like fc.yahoo.com: a 404 that sets the session cookie.
             return text_reply(404, "Not Found\n", {
-                "Set-Cookie": "A3=d=AQABBfake&S=AQAAAfake; Path=/; "
+                "Set-Cookie": YAHOO_COOKIE + "; Path=/; "
                               "SameSite=None; HttpOnly"})
         return json_reply(404, {"finance": {"result": None, "error": {
             "code": "Not Found", "description": "HTTP 404 Not Found"}}})
+
+    def yahoo_refusal(self, req):
+        """Yahoo refusing a browser-less client: yahoo.refuse refuses every
+        chart; yahoo.require_session refuses one without the session's
+        cookie and crumb (as fc.yahoo.com and getcrumb hand them out)."""
+        with self.lock:
+            refuse = bool(self.state["yahoo.refuse"])
+            need = bool(self.state["yahoo.require_session"])
+            crumb = self.state["yahoo.crumb"]
+            fetched = set(self.crumbs_fetched)
+        cookie = req.header("Cookie") or ""
+        ok = (YAHOO_COOKIE in cookie and crumb is not None and
+              req.arg("crumb") == str(crumb) and str(crumb) in fetched)
+        if refuse or (need and not ok):
+            return text_reply(429, "Edge: Too Many Requests\r\n")
+        return None
 
     def yahoo_quote_summary(self, req, symbol):
         crumb = req.arg("crumb")
@@ -894,6 +926,36 @@ class Fake:
                     if name not in modules:
                         del result[name]
         return json_reply(200, doc)
+
+    # ---- EODHD (the second price source)
+
+    def svc_eodhd(self, req):
+        """GET /api/eod/{CODE}.{EXCHANGE}: a Yahoo chart fixture's days as
+        EOD rows (closes as the fake Yahoo serves them, yahoo.quotes'
+        scale included; eodhd.closes {symbol: close} sets the last one)."""
+        m = re.match(r"^/api/eod/([^/]+)$", req.path)
+        if req.method != "GET" or not m:
+            return json_reply(404, {"error": "Not found"})
+        with self.lock:
+            token = self.state["eodhd.token"]
+            left = int(self.state["eodhd.calls_left"])
+            if req.arg("api_token") == token and left > 0:
+                self.state["eodhd.calls_left"] = left - 1
+        if req.arg("api_token") != token:
+            return json_reply(401, {"error": "Unauthenticated"})
+        if left <= 0:
+            return json_reply(402, {"error": "You exceeded your daily API "
+                                             "requests limit"})
+        symbol = eodhd_to_yahoo(m.group(1))
+        chart = self.yahoo_chart(symbol) if symbol else None
+        if chart is None:
+            return json_reply(404, {"error": "Ticker Not Found."})
+        rows = eod_rows(chart)
+        with self.lock:
+            close = self.state["eodhd.closes"].get(symbol)
+        if close is not None and rows:
+            rows[-1]["close"] = rows[-1]["adjusted_close"] = close
+        return json_reply(200, rows)
 
     # ---- Anthropic
 
@@ -1418,6 +1480,45 @@ def llm_reply(answer, headers):
     if isinstance(answer, str):
         return Reply(200, answer, headers)
     return json_reply(200, answer, headers)
+
+
+EODHD_EXCHANGES = {"US": "", "XETRA": ".DE", "F": ".F", "LSE": ".L",
+                   "AS": ".AS", "PA": ".PA", "MI": ".MI", "MC": ".MC",
+                   "BR": ".BR", "SW": ".SW"}
+
+
+def eodhd_to_yahoo(code):
+    """"SAP.XETRA" -> "SAP.DE", "EURGBP.FOREX" -> "EURGBP=X", or None."""
+    root, _, exchange = code.rpartition(".")
+    if exchange == "FOREX":
+        return root + "=X"
+    if not root or exchange not in EODHD_EXCHANGES:
+        return None
+    return root + EODHD_EXCHANGES[exchange]
+
+
+def eod_rows(chart):
+    """A Yahoo chart's bars as EODHD's rows, oldest first."""
+    try:
+        result = chart["chart"]["result"][0]
+        quote = result["indicators"]["quote"][0]
+        stamps = result["timestamp"]
+    except (TypeError, KeyError, IndexError):
+        return []
+    rows = []
+    for i, t in enumerate(stamps):
+        close = (quote.get("close") or [None] * len(stamps))[i]
+        if not isinstance(close, (int, float)):
+            continue
+        day = datetime.datetime.fromtimestamp(
+            t, datetime.timezone.utc).strftime("%Y-%m-%d")
+        bar = {k: (quote.get(k) or [close] * len(stamps))[i]
+               for k in ("open", "high", "low")}
+        rows.append({"date": day, "open": bar["open"], "high": bar["high"],
+                     "low": bar["low"], "close": close,
+                     "adjusted_close": close,
+                     "volume": (quote.get("volume") or [0] * len(stamps))[i]})
+    return rows
 
 
 def t212_error(status, title, detail, headers=None):

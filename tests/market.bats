@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# The price feed on its bad days: Yahoo refusing a browser-less client
+# until it shows a session, its other host, and (tests/money.bats has the
+# rest) prices that must prove plausible before money follows them.
+
+load helpers
+load execute
+
+DAY=2026-11-23
+CHART='^/v8/finance/chart/'
+
+setup() {
+	tb_isolate
+	fake_start
+	export T212_API_KEY=test-t212-key
+	export TB_HTTP_BACKOFF_SCALE=0.01
+	export TB_NOW=${DAY}T17:10:00+01:00
+	tb-status >/dev/null	# creates and migrates the database
+}
+
+teardown() {
+	fake_stop
+}
+
+@test "Yahoo refuses plain chart requests: tb asks again with a session" {
+	standard_day
+	fake_set yahoo.require_session=true yahoo.crumb=crumb/1
+	run --separate-stderr tb-execute
+	assert_success
+	[ "$(json_field .placed)" = 4 ]
+	[ "$(json_field .virtual_booked)" = 2 ]
+	# Each chart was refused once without the session, then answered
+	# with the cookie and the crumb (escaped: it holds a '/').
+	[ "$(fakereq -s yahoo -p "$CHART" -q 'crumb=' -c)" = \
+	    "$(fakereq -s yahoo -p "$CHART" -F status | grep -c 429)" ]
+	[ "$(fakereq -s yahoo -p "$CHART" -q 'crumb=crumb%2F1' -F status | sort -u)" = 200 ]
+	[ "$(fakereq -s yahoo -p "$CHART" -q 'crumb=' -F headers.cookie | sort -u)" = "<redacted>" ]
+	# One session for the run: one cookie, one crumb.
+	[ "$(fakereq -s yahoo -p '^/$' -c)" = 1 ]
+	[ "$(fakereq -s yahoo -p '^/v1/test/getcrumb$' -c)" = 1 ]
+	[[ "$stderr" == *"yahoo: refused plain requests; using a session"* ]]
+}
+
+@test "the session is used on Yahoo's other host" {
+	standard_day
+	fake_set yahoo.require_session=true yahoo.crumb=c1
+	export TB_YAHOO_BASE_URL=http://query1.localhost:$FAKE_PORT/yahoo
+	run --separate-stderr tb-execute
+	assert_success
+	[ "$(json_field .placed)" = 4 ]
+	[ "$(fakereq -s yahoo -p "$CHART" -q 'crumb=' -F headers.host | sort -u)" = \
+	    "query2.localhost:$FAKE_PORT" ]
+	[ "$(fakereq -s yahoo -p "$CHART" -F status -q '^(?!.*crumb)' | sort -u)" = 429 ]
+	[ "$(fakereq -s yahoo -p "$CHART" -F headers.host -q '^(?!.*crumb)' | sort -u)" = \
+	    "query1.localhost:$FAKE_PORT" ]
+}
+
+@test "decide: the decision's market data comes through the session too" {
+	standard_day
+	fake_set yahoo.require_session=true yahoo.crumb=c2
+	tb_sql "DELETE FROM market_data"
+	tb_sql "INSERT INTO reddit_posts (id, subreddit, title, created_utc,
+	    first_seen_date, first_seen_round, last_seen_date, last_seen_round,
+	    updated_at) VALUES ('p1', 'stocks', 'Buying \$AAPL', 1774850000,
+	    '$DAY', 1, '$DAY', 1, '${DAY}T06:00:00Z');
+	    INSERT INTO post_rounds VALUES ('p1', '$DAY', 1);
+	    INSERT INTO ticker_mentions (post_id, symbol, count, cashtag,
+	    bullish) VALUES ('p1', 'AAPL', 2, 1, 1)"
+	export ANTHROPIC_API_KEY=sk-test MINIMAX_API_KEY=mm-test
+	run --separate-stderr tb-decide --force
+	[ "$(json_field .market_data.ok)" = 1 ]
+	[ "$(tb_sql "SELECT status FROM market_data WHERE symbol = 'AAPL'")" = ok ]
+	[ "$(fakereq -s yahoo -p "$CHART" -q 'crumb=c2' -F status | sort -u)" = 200 ]
+}
+
+@test "Yahoo refusing everything: no order, the reason says so, exit 0" {
+	standard_day
+	fake_set yahoo.refuse=true yahoo.crumb=c3
+	run --separate-stderr tb-execute
+	assert_success
+	[ "$(json_field .placed)" = 0 ]
+	[[ "$(json_field '.orders[0].reason')" == "no market price: "*"HTTP 429"* ]]
+	[ "$(fake_count t212 "$ORDERS")" = 0 ]
+	[ "$(json_field '.virtual[0].status')" = skipped ]
+}
+
+@test "a price that moved more than 25 % at decide time is stored unavailable" {
+	standard_day
+	tb_sql "DELETE FROM market_data"
+	quote AAPL '{"price": 400}'
+	tb_sql "INSERT INTO reddit_posts (id, subreddit, title, created_utc,
+	    first_seen_date, first_seen_round, last_seen_date, last_seen_round,
+	    updated_at) VALUES ('p1', 'stocks', 'Buying \$AAPL', 1774850000,
+	    '$DAY', 1, '$DAY', 1, '${DAY}T06:00:00Z');
+	    INSERT INTO post_rounds VALUES ('p1', '$DAY', 1);
+	    INSERT INTO ticker_mentions (post_id, symbol, count, cashtag,
+	    bullish) VALUES ('p1', 'AAPL', 2, 1, 1)"
+	export ANTHROPIC_API_KEY=sk-test MINIMAX_API_KEY=mm-test
+	run --separate-stderr tb-decide --force
+	[ "$(tb_sql "SELECT status FROM market_data WHERE symbol = 'AAPL'")" = unavailable ]
+	[[ "$(tb_sql "SELECT error FROM market_data WHERE symbol = 'AAPL'")" == "implausible price: 400 USD against a previous close of "* ]]
+}
