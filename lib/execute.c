@@ -369,6 +369,60 @@ listed(const char *const *list, size_t n, const char *s)
 	return 0;
 }
 
+/*
+ * What the decision knew of symbol (market_data of the day): its
+ * currency as quoted into cur and its price, for the second source.
+ */
+static void
+decision_hint(sqlite3 *db, const char *day, const char *symbol,
+    char cur[8], struct market_hint *h)
+{
+	sqlite3_stmt *st;
+	tb_err e;
+
+	h->currency = NULL;
+	h->price = NAN;
+	if (db_prepare(db, "SELECT currency, price FROM market_data WHERE "
+	    "date = ? AND symbol = ? AND status = 'ok'", &st, &e) != 0)
+		return;
+	db_bind_text(st, 1, day);
+	db_bind_text(st, 2, symbol);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(cur, 8, "%s", db_column_text(st, 0));
+		h->currency = cur[0] != '\0' ? cur : NULL;
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			h->price = sqlite3_column_double(st, 1);
+	}
+	sqlite3_finalize(st);
+}
+
+/* market_fetch_now() with the decision's hints for each symbol. */
+static int
+fetch_hinted(struct run *r, const char **symbols, size_t n,
+    const char **pairs, size_t npairs, tb_err *e)
+{
+	struct market_hint *hints;
+	char (*cur)[8];
+	size_t i;
+	int rc;
+
+	hints = calloc(n + 1, sizeof *hints);
+	cur = calloc(n + 1, sizeof *cur);
+	if (hints == NULL || cur == NULL) {
+		free(hints);
+		free(cur);
+		return tb_errf(e, TB_EINTERNAL, "out of memory");
+	}
+	for (i = 0; i < n; i++)
+		decision_hint(r->in->db, r->in->day, symbols[i], cur[i],
+		    &hints[i]);
+	rc = market_fetch_now(r->in->cfg, symbols, hints, n, pairs, npairs,
+	    &r->quotes, e);
+	free(hints);
+	free(cur);
+	return rc;
+}
+
 /* Step 4: quotes for every pick to do, and the account's pair. */
 static int
 fetch_quotes(struct run *r, size_t nreal_todo, tb_err *e)
@@ -394,8 +448,8 @@ fetch_quotes(struct run *r, size_t nreal_todo, tb_err *e)
 		    r->out->account.currency);
 		pairs[npairs++] = pair;
 	}
-	rc = n + npairs == 0 ? 0 : market_fetch_now(r->in->cfg, symbols, n,
-	    pairs, npairs, &r->quotes, e);
+	rc = n + npairs == 0 ? 0 : fetch_hinted(r, symbols, n, pairs, npairs,
+	    e);
 	free(symbols);
 	return rc;
 }

@@ -811,8 +811,9 @@ market_fetch(sqlite3 *db, const struct tb_config *cfg, const char *date,
 
 int
 market_fetch_now(const struct tb_config *cfg, const char *const *symbols,
-    size_t n, const char *const *extra_pairs, size_t nextra,
-    struct market_set *out, tb_err *e)
+    const struct market_hint *hints, size_t n,
+    const char *const *extra_pairs, size_t nextra, struct market_set *out,
+    tb_err *e)
 {
 	struct market_set s;
 	size_t i, added = 0;
@@ -825,6 +826,7 @@ market_fetch_now(const struct tb_config *cfg, const char *const *symbols,
 	for (i = 0; i < nextra; i++)
 		if ((rc = add_pair(&s, extra_pairs[i], &added, e)) != 0)
 			goto fail;
+	(void)hints;	/* the second source's (eodhd.h) */
 	if ((rc = fetch_set(NULL, NULL, cfg, 0, 0, &s, e)) != 0)
 		goto fail;
 	*out = s;

@@ -110,8 +110,21 @@ int	market_fetch(sqlite3 *db, const struct tb_config *cfg,
 	    int parallel, struct market_set *out, tb_err *e);
 
 /*
+ * What a caller knows of a symbol before asking the feed: its currency as
+ * quoted ("GBp") and a recent price in it (the decision's); NULL and NAN
+ * when unknown.  The second price source needs them (eodhd.h): London's
+ * prices may be pence or pounds, and a fallback must agree with what was
+ * known.
+ */
+struct market_hint {
+	const char *currency;
+	double price;
+};
+
+/*
  * Quotes at the moment of use (tb-execute sizes orders with them): the
- * charts of symbols[0..n-1] and of the FX pairs extra_pairs[0..nextra-1]
+ * charts of symbols[0..n-1] (hints[i] for each, or hints NULL) and of the
+ * FX pairs extra_pairs[0..nextra-1]
  * (e.g. the account currency's), and the pairs the quotes' currencies
  * need, fetched now: never read back from market_data nor stored there,
  * no fundamentals, at most cfg->market_parallel requests in flight.  Each
@@ -121,7 +134,8 @@ int	market_fetch(sqlite3 *db, const struct tb_config *cfg,
  * or implausible stays ok with price_eur NAN.  Fails only for memory.
  */
 int	market_fetch_now(const struct tb_config *cfg,
-	    const char *const *symbols, size_t n,
+	    const char *const *symbols, const struct market_hint *hints,
+	    size_t n,
 	    const char *const *extra_pairs, size_t nextra,
 	    struct market_set *out, tb_err *e);
 

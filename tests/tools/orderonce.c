@@ -53,7 +53,7 @@ prepare(struct tb_config *cfg, sqlite3 *db, const char *date,
 	    (rc = orders_gate_load(ctx, "claude", cfg->daily_budget_eur, "",
 	    NAN, NAN, e)) != 0)
 		return rc;
-	return market_fetch_now(cfg, symbols, 1, NULL, 0, quotes, e);
+	return market_fetch_now(cfg, symbols, NULL, 1, NULL, 0, quotes, e);
 }
 
 int
