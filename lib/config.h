@@ -75,6 +75,7 @@ struct tb_config {
 	long reddit_timeout_seconds;
 	long yahoo_timeout_seconds;
 	long t212_timeout_seconds;
+	char *eodhd_base_url;		/* the second price source (eodhd.h) */
 
 	/* Secrets: NULL when not set.  Never log, store or print them. */
 	char *anthropic_api_key;
@@ -84,6 +85,7 @@ struct tb_config {
 	char *reddit_client_id;
 	char *reddit_client_secret;
 	char *reddit_user_agent;	/* not secret; default provided */
+	char *eodhd_api_key;		/* the second price source's; NULL: off */
 };
 
 /*

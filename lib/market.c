@@ -21,6 +21,7 @@
 
 #include "clock.h"
 #include "db.h"
+#include "eodhd.h"
 #include "http.h"
 #include "indicators.h"
 #include "log.h"
@@ -60,16 +61,17 @@ static const size_t quote_numbers[] = {
 	"macd_hist, rsi14, market_cap, pe_ratio"
 
 static const char load_sql[] =
-	"SELECT name, currency, sector, " NUMBER_COLUMNS
+	"SELECT name, currency, sector, source, " NUMBER_COLUMNS
 	" FROM market_data WHERE date = ?1 AND symbol = ?2 AND status = 'ok'";
-#define LOAD_FIRST_NUMBER 3
+#define LOAD_FIRST_NUMBER 4
 
 static const char store_sql[] =
 	"INSERT OR REPLACE INTO market_data (date, symbol, status, error, "
-	"name, currency, sector, fetched_at, " NUMBER_COLUMNS ") VALUES "
-	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-	"?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)";
-#define STORE_FIRST_NUMBER 9
+	"name, currency, sector, fetched_at, source, " NUMBER_COLUMNS ") "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	"?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
+	"?29)";
+#define STORE_FIRST_NUMBER 10
 
 /* The fundamentals, fetched in a thread of their own (HTTP only). */
 struct fundamentals {
@@ -360,6 +362,8 @@ load_cached(sqlite3 *db, const char *date, struct market_quote *q,
 	if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
 	    (q->sector = strdup(db_column_text(st, 2))) == NULL)
 		goto nomem;
+	q->source = strcmp(db_column_text(st, 3), "eodhd") == 0 ? "eodhd" :
+	    "yahoo";
 	for (i = 0; i < NNUMBERS; i++) {
 		if (sqlite3_column_type(st, LOAD_FIRST_NUMBER + (int)i) !=
 		    SQLITE_NULL)
@@ -393,6 +397,7 @@ bind_quote(sqlite3_stmt *st, const char *date, const char *fetched_at,
 	rc |= db_bind_text(st, 6, q->currency[0] != '\0' ? q->currency : NULL);
 	rc |= db_bind_text(st, 7, q->sector);
 	rc |= db_bind_text(st, 8, fetched_at);
+	rc |= db_bind_text(st, 9, q->ok ? q->source : NULL);
 	for (i = 0; i < NNUMBERS; i++) {
 		v = *number_of((struct market_quote *)q, i);
 		if (isfinite(v))
@@ -756,13 +761,205 @@ check_plausible(struct market_quote *q)
 	q->error = strdup(why);
 }
 
+/* ---- The second price source (eodhd.h). */
+
+/* How far back the second source's days go: enough for the technicals. */
+#define SECOND_DAYS	200
+/* Two sources that both answered may differ by this much at most. */
+#define SECOND_AGREE	0.02
+
+/* One quote or pair that Yahoo could not give plausibly. */
+struct second {
+	struct market_quote *q;
+	const struct market_hint *hint;	/* NULL: none */
+	const char *currency;		/* the one its prices are in */
+};
+
+static int
+second_source_on(const struct tb_config *cfg)
+{
+	return cfg->eodhd_api_key != NULL && *cfg->eodhd_api_key != '\0' &&
+	    cfg->eodhd_base_url != NULL && *cfg->eodhd_base_url != '\0';
+}
+
+/*
+ * The currency q's second-source prices are in: Yahoo's label when it
+ * gave a chart, else the caller's, else the exchange's own (eodhd.h).
+ * NULL when nobody can tell (London without a label: pence or pounds).
+ */
+static const char *
+second_currency(const struct market_quote *q, const struct market_hint *h)
+{
+	if (q->currency[0] != '\0')
+		return q->currency;
+	if (h != NULL && h->currency != NULL && *h->currency != '\0')
+		return h->currency;
+	return eodhd_currency(q->symbol);
+}
+
+/*
+ * Whether the second source's quote t may replace q: plausible against
+ * its own previous close, within SECOND_AGREE of Yahoo's price when Yahoo
+ * gave one, and plausible against the caller's price when it knows one.
+ * 0, or -1 with the reason in why.
+ */
+static int
+second_agrees(const struct market_quote *q, const struct market_quote *t,
+    const struct market_hint *h, char *why, size_t whysz)
+{
+	double gap;
+
+	if (price_check(t->price, t->prior_close, t->currency, why, whysz) !=
+	    PRICE_OK)
+		return -1;
+	if (isfinite(q->price) && q->price > 0 &&
+	    (gap = fabs(q->price / t->price - 1)) > SECOND_AGREE) {
+		snprintf(why, whysz, "implausible price: Yahoo says %.6g and "
+		    "EODHD %.6g %s (%.1f %% apart, more than %.0f %%)",
+		    q->price, t->price, t->currency, gap * 100,
+		    SECOND_AGREE * 100);
+		return -1;
+	}
+	if (h != NULL && isfinite(h->price) && h->price > 0 &&
+	    price_check(t->price, h->price, t->currency, why, whysz) !=
+	    PRICE_OK) {
+		snprintf(why + strlen(why), whysz - strlen(why), ", the "
+		    "decision's price");
+		return -1;
+	}
+	return 0;
+}
+
+/* q stays unavailable: its error says what both sources said. */
+static void
+second_failed(struct market_quote *q, const char *why)
+{
+	char *both;
+
+	log_warn("market: %s: the second source too: %s", q->symbol, why);
+	if (asprintf(&both, "%s; second source: %s", q->error != NULL ?
+	    q->error : "unavailable", why) < 0)
+		return;
+	free(q->error);
+	q->error = both;
+}
+
+/* Replace q by the second source's quote from answer a, if it agrees. */
+static void
+take_second(struct second *sec, const struct eodhd_answer *a)
+{
+	struct market_quote *q = sec->q, t;
+	struct chart c;
+	char why[600];
+	tb_err e;
+
+	market_quote_clear(&t);
+	t.symbol = q->symbol;
+	if (a->body == NULL)
+		snprintf(why, sizeof why, "%s", a->error);
+	else if (eodhd_parse(a->body, a->len, sec->currency, &c, &e) != 0)
+		snprintf(why, sizeof why, "%s", e.msg);
+	else {
+		if (market_quote_from_chart(&t, &c, &e) != 0)
+			snprintf(why, sizeof why, "%s", e.msg);
+		else if (second_agrees(q, &t, sec->hint, why, sizeof why) == 0)
+			why[0] = '\0';
+		chart_free(&c);
+	}
+	if (why[0] != '\0') {
+		second_failed(q, why);
+		t.symbol = NULL;
+		market_quote_free(&t);
+		return;
+	}
+	log_info("market: %s from EODHD: %.6g %s", q->symbol, t.price,
+	    t.currency);
+	t.source = "eodhd";
+	t.fetched_at = time(NULL);
+	free(q->error);
+	free(q->name);
+	free(q->sector);
+	*q = t;
+}
+
+/* The quotes and pairs Yahoo did not give plausibly, into list. */
+static size_t
+second_list(struct market_set *s, const struct market_hint *hints,
+    struct second *list)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < s->nfx + s->n; i++) {
+		struct market_quote *q = i < s->nfx ? &s->fx[i] :
+		    &s->quotes[i - s->nfx];
+		const struct market_hint *h = i < s->nfx || hints == NULL ?
+		    NULL : &hints[i - s->nfx];
+
+		if (q->ok || q->cached)
+			continue;
+		list[k].q = q;
+		list[k].hint = h;
+		if ((list[k].currency = second_currency(q, h)) == NULL) {
+			second_failed(q, "EODHD does not say whether its London "
+			    "prices are pence or pounds, and nothing else did");
+			continue;
+		}
+		k++;
+	}
+	return k;
+}
+
+/*
+ * Ask the second source for what Yahoo could not give plausibly, when
+ * EODHD_API_KEY is set.  Only memory fails it.
+ */
+static int
+second_source(const struct tb_config *cfg, struct market_set *s,
+    const struct market_hint *hints, tb_err *e)
+{
+	struct eodhd_answer *a;
+	struct second *list;
+	struct tb_date d;
+	char from[11];
+	size_t i, k;
+	int rc = 0;
+
+	if (!second_source_on(cfg) || s->n + s->nfx == 0)
+		return 0;
+	list = calloc(s->n + s->nfx, sizeof *list);
+	a = calloc(s->n + s->nfx, sizeof *a);
+	if (list == NULL || a == NULL) {
+		rc = tb_errf(e, TB_EINTERNAL, "market: out of memory");
+		goto out;
+	}
+	if ((k = second_list(s, hints, list)) == 0)
+		goto out;
+	clock_local_date(time(NULL) - SECOND_DAYS * 86400L, &d);
+	date_format(&d, from);
+	for (i = 0; i < k; i++)
+		a[i].symbol = list[i].q->symbol;
+	log_info("market: asking EODHD for %zu symbol(s) Yahoo did not give",
+	    k);
+	if ((rc = eodhd_fetch(cfg->eodhd_base_url, cfg->eodhd_api_key, from,
+	    cfg->market_parallel > 0 ? (int)cfg->market_parallel : 4,
+	    cfg->yahoo_timeout_seconds * 1000L, a, k, e)) == 0)
+		for (i = 0; i < k; i++)
+			take_second(&list[i], &a[i]);
+	eodhd_answers_reset(a, k);
+out:
+	free(list);
+	free(a);
+	return rc;
+}
+
 /*
  * The charts of a planned set, its missed pairs, each checked and
  * converted to EUR.  with_fundamentals starts the quoteSummary thread.
  */
 static int
 fetch_set(sqlite3 *db, const char *date, const struct tb_config *cfg,
-    int parallel, int with_fundamentals, struct market_set *s, tb_err *e)
+    int parallel, int with_fundamentals, const struct market_hint *hints,
+    struct market_set *s, tb_err *e)
 {
 	struct yahoo y;
 	size_t i;
@@ -780,8 +977,11 @@ fetch_set(sqlite3 *db, const char *date, const struct tb_config *cfg,
 		return rc;
 	for (i = 0; i < s->nfx; i++)
 		check_plausible(&s->fx[i]);
-	for (i = 0; i < s->n; i++) {
+	for (i = 0; i < s->n; i++)
 		check_plausible(&s->quotes[i]);
+	if ((rc = second_source(cfg, s, hints, e)) != 0)
+		return rc;
+	for (i = 0; i < s->n; i++) {
 		if (!s->quotes[i].cached && s->quotes[i].ok)
 			convert(s, &s->quotes[i]);
 		s->nok += s->quotes[i].ok;
@@ -800,7 +1000,7 @@ market_fetch(sqlite3 *db, const struct tb_config *cfg, const char *date,
 	memset(&s, 0, sizeof s);
 	memset(out, 0, sizeof *out);
 	if ((rc = plan(db, date, symbols, n, &s, e)) != 0 ||
-	    (rc = fetch_set(db, date, cfg, parallel, 1, &s, e)) != 0 ||
+	    (rc = fetch_set(db, date, cfg, parallel, 1, NULL, &s, e)) != 0 ||
 	    (rc = store_set(db, date, &s, e)) != 0) {
 		market_set_free(&s);
 		return rc;
@@ -826,8 +1026,7 @@ market_fetch_now(const struct tb_config *cfg, const char *const *symbols,
 	for (i = 0; i < nextra; i++)
 		if ((rc = add_pair(&s, extra_pairs[i], &added, e)) != 0)
 			goto fail;
-	(void)hints;	/* the second source's (eodhd.h) */
-	if ((rc = fetch_set(NULL, NULL, cfg, 0, 0, &s, e)) != 0)
+	if ((rc = fetch_set(NULL, NULL, cfg, 0, 0, hints, &s, e)) != 0)
 		goto fail;
 	*out = s;
 	return 0;

@@ -100,3 +100,86 @@ teardown() {
 	[ "$(tb_sql "SELECT status FROM market_data WHERE symbol = 'AAPL'")" = unavailable ]
 	[[ "$(tb_sql "SELECT error FROM market_data WHERE symbol = 'AAPL'")" == "implausible price: 400 USD against a previous close of "* ]]
 }
+
+# ---- The second price source (EODHD)
+
+@test "Yahoo refusing everything: prices from EODHD, stored with their source" {
+	standard_day
+	fake_set yahoo.refuse=true
+	export EODHD_API_KEY=test-eodhd-key
+	run --separate-stderr tb-execute
+	assert_success
+	[ "$(json_field .placed)" = 4 ]
+	[ "$(json_field .virtual_booked)" = 2 ]
+	[ "$(tb_sql "SELECT group_concat(DISTINCT price_source) FROM trades")" = eodhd ]
+	# The same quantities as Yahoo's prices give (the market held still).
+	run order_bodies
+	assert_output - <<-EOF
+	{"ticker":"ASMLa_EQ","quantity":0.0571,"extendedHours":false}
+	{"ticker":"AIp_EQ","quantity":0.1333,"extendedHours":false}
+	{"ticker":"SHELl_EQ","quantity":0.6415,"extendedHours":false}
+	{"ticker":"AAPL_US_EQ","quantity":0.0951,"extendedHours":false}
+	EOF
+	# One call per symbol and pair Yahoo refused; the key never shows.
+	[ "$(fakereq -s eodhd -p '^/api/eod/' -F path | sort | tr '\n' ' ')" = \
+	    "/api/eod/AAPL.US /api/eod/AIR.PA /api/eod/ASML.AS /api/eod/EURGBP.FOREX /api/eod/EURUSD.FOREX /api/eod/SAP.XETRA /api/eod/SHEL.LSE " ]
+	[ "$(fakereq -s eodhd -F query.api_token.0 | sort -u)" = "<redacted>" ]
+	[ "$(fakereq -s eodhd -l -F auth_sha256)" = \
+	    "$(printf %s test-eodhd-key | sha256sum | cut -d' ' -f1)" ]
+	[[ "$stderr" != *test-eodhd-key* ]]
+}
+
+@test "Yahoo and EODHD disagree beyond 2 %: skipped as implausible" {
+	standard_day
+	export EODHD_API_KEY=test-eodhd-key
+	# Yahoo's SHEL.L price slips to pounds; EODHD's last close is 2780.
+	quote SHEL.L '{"at": 2650, "price": 26.5}'
+	fake_set 'eodhd.closes={"SHEL.L": 2780}'
+	run --separate-stderr tb-execute
+	assert_success
+	[ "$(json_field '.orders[2].status')" = skipped ]
+	[[ "$(json_field '.orders[2].reason')" == "implausible price: 26.5 GBp against a previous close of "*"; second source: implausible price: Yahoo says 26.5 and EODHD 2780 GBp ("*" % apart, more than 2 %)" ]]
+	[ "$(json_field .placed)" = 3 ]
+	# Only SHEL.L was asked of the second source.
+	[ "$(fakereq -s eodhd -F path)" = /api/eod/SHEL.LSE ]
+}
+
+@test "decide: Yahoo refusing, the decision's market data from EODHD" {
+	standard_day
+	tb_sql "DELETE FROM market_data"
+	fake_set yahoo.refuse=true
+	export EODHD_API_KEY=test-eodhd-key
+	tb_sql "INSERT INTO reddit_posts (id, subreddit, title, created_utc,
+	    first_seen_date, first_seen_round, last_seen_date, last_seen_round,
+	    updated_at) VALUES ('p1', 'stocks', 'Buying \$AAPL and \$SHEL.L',
+	    1774850000, '$DAY', 1, '$DAY', 1, '${DAY}T06:00:00Z');
+	    INSERT INTO post_rounds VALUES ('p1', '$DAY', 1);
+	    INSERT INTO ticker_mentions (post_id, symbol, count, cashtag,
+	    bullish) VALUES ('p1', 'AAPL', 2, 1, 1), ('p1', 'SHEL.L', 1, 1, 1)"
+	export ANTHROPIC_API_KEY=sk-test MINIMAX_API_KEY=mm-test
+	run --separate-stderr tb-decide --force
+	[ "$(tb_sql "SELECT status || ' ' || source FROM market_data WHERE symbol = 'AAPL'")" = "ok eodhd" ]
+	[ "$(tb_sql "SELECT round(price, 2) FROM market_data WHERE symbol = 'AAPL'")" = 227.56 ]
+	# London without a currency from anyone: not guessed.
+	[ "$(tb_sql "SELECT status FROM market_data WHERE symbol = 'SHEL.L'")" = unavailable ]
+	[[ "$(tb_sql "SELECT error FROM market_data WHERE symbol = 'SHEL.L'")" == *"pence or pounds"* ]]
+}
+
+@test "without EODHD_API_KEY there is no second source: nothing is asked of it" {
+	standard_day
+	fake_set yahoo.refuse=true
+	run --separate-stderr tb-execute
+	assert_success
+	[ "$(json_field .placed)" = 0 ]
+	[ "$(fake_count eodhd)" = 0 ]
+}
+
+@test "EODHD's calls used up: the pick is skipped, saying both sources' reasons" {
+	standard_day
+	fake_set yahoo.refuse=true eodhd.calls_left=0
+	export EODHD_API_KEY=test-eodhd-key
+	run --separate-stderr tb-execute
+	assert_success
+	[ "$(json_field .placed)" = 0 ]
+	[[ "$(json_field '.orders[0].reason')" == "no market price: "*"HTTP 429"*"; second source: eodhd: the day's calls are used up (HTTP 402)" ]]
+}
