@@ -22,6 +22,23 @@ teardown() {
 	fake_stop
 }
 
+# mentions SYMBOL...: a round-1 post of the day mentioning each symbol,
+# and the LLM keys, so that tb-decide has a digest to fetch prices for.
+mentions() {
+	local sym values=""
+	tb_sql "INSERT INTO reddit_posts (id, subreddit, title, created_utc,
+	    first_seen_date, first_seen_round, last_seen_date, last_seen_round,
+	    updated_at) VALUES ('p1', 'stocks', 'Buying', 1774850000, '$DAY',
+	    1, '$DAY', 1, '${DAY}T06:00:00Z');
+	    INSERT INTO post_rounds VALUES ('p1', '$DAY', 1)"
+	for sym in "$@"; do
+		values="$values${values:+,} ('p1', '$sym', 2, 1, 1)"
+	done
+	tb_sql "INSERT INTO ticker_mentions (post_id, symbol, count, cashtag,
+	    bullish) VALUES $values"
+	export ANTHROPIC_API_KEY=sk-test MINIMAX_API_KEY=mm-test
+}
+
 @test "Yahoo refuses plain chart requests: tb asks again with a session" {
 	standard_day
 	fake_set yahoo.require_session=true yahoo.crumb=crumb/1
@@ -59,14 +76,7 @@ teardown() {
 	standard_day
 	fake_set yahoo.require_session=true yahoo.crumb=c2
 	tb_sql "DELETE FROM market_data"
-	tb_sql "INSERT INTO reddit_posts (id, subreddit, title, created_utc,
-	    first_seen_date, first_seen_round, last_seen_date, last_seen_round,
-	    updated_at) VALUES ('p1', 'stocks', 'Buying \$AAPL', 1774850000,
-	    '$DAY', 1, '$DAY', 1, '${DAY}T06:00:00Z');
-	    INSERT INTO post_rounds VALUES ('p1', '$DAY', 1);
-	    INSERT INTO ticker_mentions (post_id, symbol, count, cashtag,
-	    bullish) VALUES ('p1', 'AAPL', 2, 1, 1)"
-	export ANTHROPIC_API_KEY=sk-test MINIMAX_API_KEY=mm-test
+	mentions AAPL
 	run --separate-stderr tb-decide --force
 	[ "$(json_field .market_data.ok)" = 1 ]
 	[ "$(tb_sql "SELECT status FROM market_data WHERE symbol = 'AAPL'")" = ok ]
@@ -88,14 +98,7 @@ teardown() {
 	standard_day
 	tb_sql "DELETE FROM market_data"
 	quote AAPL '{"price": 400}'
-	tb_sql "INSERT INTO reddit_posts (id, subreddit, title, created_utc,
-	    first_seen_date, first_seen_round, last_seen_date, last_seen_round,
-	    updated_at) VALUES ('p1', 'stocks', 'Buying \$AAPL', 1774850000,
-	    '$DAY', 1, '$DAY', 1, '${DAY}T06:00:00Z');
-	    INSERT INTO post_rounds VALUES ('p1', '$DAY', 1);
-	    INSERT INTO ticker_mentions (post_id, symbol, count, cashtag,
-	    bullish) VALUES ('p1', 'AAPL', 2, 1, 1)"
-	export ANTHROPIC_API_KEY=sk-test MINIMAX_API_KEY=mm-test
+	mentions AAPL
 	run --separate-stderr tb-decide --force
 	[ "$(tb_sql "SELECT status FROM market_data WHERE symbol = 'AAPL'")" = unavailable ]
 	[[ "$(tb_sql "SELECT error FROM market_data WHERE symbol = 'AAPL'")" == "implausible price: 400 USD against a previous close of "* ]]
@@ -149,14 +152,7 @@ teardown() {
 	tb_sql "DELETE FROM market_data"
 	fake_set yahoo.refuse=true
 	export EODHD_API_KEY=test-eodhd-key
-	tb_sql "INSERT INTO reddit_posts (id, subreddit, title, created_utc,
-	    first_seen_date, first_seen_round, last_seen_date, last_seen_round,
-	    updated_at) VALUES ('p1', 'stocks', 'Buying \$AAPL and \$SHEL.L',
-	    1774850000, '$DAY', 1, '$DAY', 1, '${DAY}T06:00:00Z');
-	    INSERT INTO post_rounds VALUES ('p1', '$DAY', 1);
-	    INSERT INTO ticker_mentions (post_id, symbol, count, cashtag,
-	    bullish) VALUES ('p1', 'AAPL', 2, 1, 1), ('p1', 'SHEL.L', 1, 1, 1)"
-	export ANTHROPIC_API_KEY=sk-test MINIMAX_API_KEY=mm-test
+	mentions AAPL SHEL.L
 	run --separate-stderr tb-decide --force
 	[ "$(tb_sql "SELECT status || ' ' || source FROM market_data WHERE symbol = 'AAPL'")" = "ok eodhd" ]
 	[ "$(tb_sql "SELECT round(price, 2) FROM market_data WHERE symbol = 'AAPL'")" = 227.56 ]
