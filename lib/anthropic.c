@@ -20,7 +20,7 @@ anthropic_body(const struct llm_exchange *x)
 
 	if ((body = cJSON_CreateObject()) == NULL)
 		return NULL;
-	if (cJSON_AddStringToObject(body, "model", x->cfg->claude_model) ==
+	if (cJSON_AddStringToObject(body, "model", x->model) ==
 	    NULL || cJSON_AddNumberToObject(body, "max_tokens",
 	    ANTHROPIC_MAX_TOKENS) == NULL ||
 	    cJSON_AddStringToObject(body, "system", x->system) == NULL ||
@@ -192,13 +192,13 @@ anthropic_exchange(struct llm_exchange *x, tb_err *e)
 	tb_err he;
 	int rc;
 
-	if (x->cfg->anthropic_api_key == NULL ||
-	    x->cfg->anthropic_api_key[0] == '\0')
+	if (x->api_key == NULL ||
+	    x->api_key[0] == '\0')
 		return tb_errf(e, TB_ECONFIG, "ANTHROPIC_API_KEY is not set");
-	if (asprintf(&url, "%s/v1/messages", x->cfg->anthropic_base_url) < 0)
+	if (asprintf(&url, "%s/v1/messages", x->base_url) < 0)
 		url = NULL;
 	if (asprintf(&key_header, "x-api-key: %s",
-	    x->cfg->anthropic_api_key) < 0)
+	    x->api_key) < 0)
 		key_header = NULL;
 	if (url == NULL || key_header == NULL ||
 	    (body = anthropic_body(x)) == NULL) {

@@ -25,18 +25,18 @@
 
 #include "err.h"
 #include "http.h"
-#include "llm.h"
+#include "llm_wire.h"
 
 #define ANTHROPIC_VERSION	"2023-06-01"
 #define ANTHROPIC_MAX_TOKENS	2048
 
 /*
- * Send the exchange and parse the answer into x (answer, raw, tokens,
- * problem).  Returns 0 when the API answered 2xx with a message, else:
- * TB_ECONFIG "ANTHROPIC_API_KEY is not set"; TB_EUNAVAIL for HTTP and
- * transport failures and error bodies, the message naming the API's
- * error type and message ("anthropic: HTTP 529 overloaded_error:
- * Overloaded (3 attempts)"); TB_EINTERNAL for memory.
+ * The llm_wire_fn of Claude: send the exchange and parse the answer into
+ * x (answer, raw, tokens, problem).  Returns 0 when the API answered 2xx
+ * with a message, else: TB_ECONFIG "ANTHROPIC_API_KEY is not set";
+ * TB_EUNAVAIL for HTTP and transport failures and error bodies, the
+ * message naming the API's error type and message ("anthropic: HTTP 529
+ * overloaded_error: Overloaded (3 attempts)"); TB_EINTERNAL for memory.
  */
 int	anthropic_exchange(struct llm_exchange *x, tb_err *e);
 

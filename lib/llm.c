@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,20 @@
 #include "log.h"
 #include "minimax.h"
 
-/* cJSON's parser writes a global: one parse at a time, in any thread. */
-static pthread_mutex_t parse_mutex = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * The LLMs.  Adding one is adding its provider module and a line here;
+ * llm_runs.provider and the prompt style come from this line only.
+ */
+static const struct llm llms[LLM_COUNT] = {
+	{ "claude", "anthropic", anthropic_exchange, PROMPT_TOOL,
+	    offsetof(struct tb_config, claude_model),
+	    offsetof(struct tb_config, anthropic_api_key),
+	    offsetof(struct tb_config, anthropic_base_url) },
+	{ "minimax", "minimax", minimax_exchange, PROMPT_TEXT,
+	    offsetof(struct tb_config, minimax_model),
+	    offsetof(struct tb_config, minimax_api_key),
+	    offsetof(struct tb_config, minimax_base_url) },
+};
 
 static void	 redact_err(tb_err *);
 static int	 ask(struct llm_job *, struct llm_exchange *, tb_err *);
@@ -35,47 +48,6 @@ static int	 insert_run(sqlite3 *, const char *, const struct llm_job *,
 static int	 replace_picks(sqlite3 *, const char *, const struct llm_job *,
 		    int, long long, struct llm_stored *, tb_err *);
 
-void
-llm_lock(void)
-{
-	pthread_mutex_lock(&parse_mutex);
-}
-
-void
-llm_unlock(void)
-{
-	pthread_mutex_unlock(&parse_mutex);
-}
-
-cJSON *
-llm_parse(const char *s, size_t len)
-{
-	cJSON *doc;
-
-	if (s == NULL)
-		return NULL;
-	llm_lock();
-	doc = cJSON_ParseWithLength(s, len);
-	llm_unlock();
-	return doc;
-}
-
-char *
-llm_redact(const char *s)
-{
-	char *out;
-	size_t size;
-
-	if (s == NULL)
-		return NULL;
-	/* "[REDACTED]" is 10 bytes and a secret at least 4: 3x is room. */
-	size = strlen(s) * 3 + 16;
-	if ((out = malloc(size)) == NULL)
-		return NULL;
-	log_redact(s, out, size);
-	return out;
-}
-
 /* An upstream message may quote a key back: scrub it in place. */
 static void
 redact_err(tb_err *e)
@@ -86,47 +58,40 @@ redact_err(tb_err *e)
 	memcpy(e->msg, clean, sizeof clean);
 }
 
-const char *
-llm_provider(const char *llm_name)
+const struct llm *
+llm_find(const char *name)
 {
-	if (strcmp(llm_name, "claude") == 0)
-		return "anthropic";
-	if (strcmp(llm_name, "minimax") == 0)
-		return "minimax";
+	size_t i;
+
+	for (i = 0; i < LLM_COUNT; i++)
+		if (strcmp(llms[i].name, name) == 0)
+			return &llms[i];
 	return NULL;
 }
 
-const char *
-llm_model(const struct tb_config *cfg, const char *llm_name)
+const struct llm *
+llm_all(void)
 {
-	if (strcmp(llm_name, "claude") == 0)
-		return cfg->claude_model;
-	if (strcmp(llm_name, "minimax") == 0)
-		return cfg->minimax_model;
-	return NULL;
+	return llms;
 }
 
-void
-llm_exchange_reset(struct llm_exchange *x)
+/* The char * setting at offset off of cfg. */
+static const char *
+setting(const struct tb_config *cfg, size_t off)
 {
-	free(x->raw);
-	free(x->text);
-	free(x->problem);
-	cJSON_Delete(x->answer);
-	x->raw = x->text = x->problem = NULL;
-	x->answer = NULL;
-	x->http_status = x->latency_ms = 0;
-	x->tokens_in = x->tokens_out = -1;
+	return *(char *const *)(const void *)((const char *)cfg + off);
+}
+
+const char *
+llm_model(const struct llm *llm, const struct tb_config *cfg)
+{
+	return setting(cfg, llm->model);
 }
 
 static int
 ask(struct llm_job *job, struct llm_exchange *x, tb_err *e)
 {
-	if (strcmp(job->llm_name, "claude") == 0)
-		return anthropic_exchange(x, e);
-	if (strcmp(job->llm_name, "minimax") == 0)
-		return minimax_exchange(x, e);
-	return tb_errf(e, TB_EINTERNAL, "no LLM named \"%s\"", job->llm_name);
+	return job->llm->wire(x, e);
 }
 
 /*
@@ -250,7 +215,9 @@ llm_run(struct llm_job *job)
 	job->tokens_in = job->tokens_out = -1;
 	tb_err_clear(&job->err);
 	memset(&x, 0, sizeof x);
-	x.cfg = job->cfg;
+	x.base_url = setting(job->cfg, job->llm->base_url);
+	x.model = setting(job->cfg, job->llm->model);
+	x.api_key = setting(job->cfg, job->llm->api_key);
 	x.system = job->prompt->system;
 	x.user = job->prompt->user;
 	x.candidates = job->candidates;
@@ -282,22 +249,23 @@ llm_run(struct llm_job *job)
 		snprintf(why, sizeof why, "unusable answer: %s", e.msg);
 		attempt_end(job, a, &x, why);
 		if (rc != TB_EDATA) {
-			tb_errf(&job->err, rc, "%s: %s", job->llm_name, e.msg);
+			tb_errf(&job->err, rc, "%s: %s", job->llm->name, e.msg);
 			break;
 		}
 		if (job->nattempts == LLM_MAX_ATTEMPTS) {
-			rc = tb_errf(&job->err, TB_EUNAVAIL, "%s: unusable answer "
-			    "after a corrective retry: %s", job->llm_name, e.msg);
+			rc = tb_errf(&job->err, TB_EUNAVAIL, "%s: unusable "
+			    "answer after a corrective retry: %s",
+			    job->llm->name, e.msg);
 			break;
 		}
-		log_warn("%s: %s; asking once more", job->llm_name, why);
+		log_warn("%s: %s; asking once more", job->llm->name, why);
 		free(previous);
 		free(correction);
 		previous = previous_answer(&x);
-		correction = prompt_correction(e.msg, job->style);
+		correction = prompt_correction(e.msg, job->llm->style);
 		if (previous == NULL || correction == NULL) {
 			rc = tb_errf(&job->err, TB_EINTERNAL, "%s: out of memory",
-			    job->llm_name);
+			    job->llm->name);
 			break;
 		}
 		x.previous = previous;
@@ -434,9 +402,9 @@ insert_run(sqlite3 *db, const char *date, const struct llm_job *job,
 	    &st, e) != 0)
 		return e->code;
 	rc |= db_bind_text(st, 1, date);
-	rc |= db_bind_text(st, 2, job->llm_name);
-	rc |= db_bind_text(st, 3, llm_provider(job->llm_name));
-	rc |= db_bind_text(st, 4, llm_model(job->cfg, job->llm_name));
+	rc |= db_bind_text(st, 2, job->llm->name);
+	rc |= db_bind_text(st, 3, job->llm->provider);
+	rc |= db_bind_text(st, 4, llm_model(job->llm, job->cfg));
 	rc |= sqlite3_bind_int(st, 5, a->attempt);
 	rc |= db_bind_text(st, 6, a->ok ? "ok" : "failed");
 	rc |= a->http_status > 0 ? sqlite3_bind_int64(st, 7, a->http_status) :
@@ -475,7 +443,7 @@ replace_picks(sqlite3 *db, const char *date, const struct llm_job *job,
 	    "llm_name = ?2 AND NOT " KEPT_PICK, &st, e) != 0)
 		return e->code;
 	db_bind_text(st, 1, date);
-	db_bind_text(st, 2, job->llm_name);
+	db_bind_text(st, 2, job->llm->name);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto dbfail;
 	out->replaced = (size_t)sqlite3_changes(db);
@@ -485,7 +453,7 @@ replace_picks(sqlite3 *db, const char *date, const struct llm_job *job,
 	    "FROM daily_picks WHERE date = ?1 AND llm_name = ?2", &st, e) != 0)
 		return e->code;
 	db_bind_text(st, 1, date);
-	db_bind_text(st, 2, job->llm_name);
+	db_bind_text(st, 2, job->llm->name);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		goto dbfail;
 	out->kept = (size_t)sqlite3_column_int64(st, 0);
@@ -502,7 +470,7 @@ replace_picks(sqlite3 *db, const char *date, const struct llm_job *job,
 	for (i = 0; i < job->picks.npicks; i++) {
 		p = &job->picks.picks[i];
 		rc = db_bind_text(st, 1, date);
-		rc |= db_bind_text(st, 2, job->llm_name);
+		rc |= db_bind_text(st, 2, job->llm->name);
 		rc |= db_bind_text(st, 3, p->ticker);
 		rc |= sqlite3_bind_double(st, 4, p->allocation_pct);
 		rc |= sqlite3_bind_double(st, 5, p->amount_eur);
@@ -520,7 +488,7 @@ replace_picks(sqlite3 *db, const char *date, const struct llm_job *job,
 			out->skipped++;
 			log_warn("%s: %s not stored: an earlier pick of it is "
 			    "kept (it has a trade or a decision)",
-			    job->llm_name, p->ticker);
+			    job->llm->name, p->ticker);
 		}
 		sqlite3_reset(st);
 	}
@@ -557,30 +525,4 @@ fail:
 	db_rollback(db);
 	memset(out, 0, sizeof *out);
 	return e->code;
-}
-
-cJSON *
-llm_chat_message(const char *role, const char *content)
-{
-	cJSON *m = cJSON_CreateObject();
-
-	if (m == NULL)
-		return NULL;
-	if (cJSON_AddStringToObject(m, "role", role) == NULL ||
-	    cJSON_AddStringToObject(m, "content", content) == NULL) {
-		cJSON_Delete(m);
-		return NULL;
-	}
-	return m;
-}
-
-long
-llm_usage_tokens(const cJSON *answer, const char *name)
-{
-	const cJSON *v;
-
-	v = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(answer, "usage"), name);
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 ?
-	    (long)v->valuedouble : -1;
 }

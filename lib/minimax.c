@@ -25,7 +25,7 @@ minimax_body(const struct llm_exchange *x)
 
 	if ((body = cJSON_CreateObject()) == NULL)
 		return NULL;
-	if (cJSON_AddStringToObject(body, "model", x->cfg->minimax_model) ==
+	if (cJSON_AddStringToObject(body, "model", x->model) ==
 	    NULL || (msgs = cJSON_AddArrayToObject(body, "messages")) == NULL ||
 	    !cJSON_AddItemToArray(msgs, llm_chat_message("system",
 	    x->system)) ||
@@ -198,14 +198,14 @@ minimax_exchange(struct llm_exchange *x, tb_err *e)
 	tb_err he;
 	int rc;
 
-	if (x->cfg->minimax_api_key == NULL ||
-	    x->cfg->minimax_api_key[0] == '\0')
+	if (x->api_key == NULL ||
+	    x->api_key[0] == '\0')
 		return tb_errf(e, TB_ECONFIG, "MINIMAX_API_KEY is not set");
 	if (asprintf(&url, "%s/v1/text/chatcompletion_v2",
-	    x->cfg->minimax_base_url) < 0)
+	    x->base_url) < 0)
 		url = NULL;
 	if (asprintf(&auth, "Authorization: Bearer %s",
-	    x->cfg->minimax_api_key) < 0)
+	    x->api_key) < 0)
 		auth = NULL;
 	if (url == NULL || auth == NULL || (body = minimax_body(x)) == NULL) {
 		rc = tb_errf(e, TB_EINTERNAL, "minimax: out of memory");

@@ -26,16 +26,16 @@
 
 #include "err.h"
 #include "http.h"
-#include "llm.h"
+#include "llm_wire.h"
 
 #define MINIMAX_MAX_TOKENS	8192
 #define MINIMAX_TEMPERATURE	0.7
 
 /*
- * Send the exchange and parse the answer into x (text, raw, tokens,
- * problem).  Returns 0 when MiniMax answered with a message; TB_ECONFIG
- * "MINIMAX_API_KEY is not set"; TB_EUNAVAIL for HTTP, transport and API
- * errors ("minimax: error 1008: insufficient balance"); TB_EINTERNAL.
+ * The llm_wire_fn of MiniMax: send the exchange and parse the answer
+ * into x (text, raw, tokens, problem).  Returns 0 when MiniMax answered
+ * with a message; TB_ECONFIG "MINIMAX_API_KEY is not set"; TB_EUNAVAIL
+ * for HTTP, transport and API errors ("minimax: error 1008: insufficient balance"); TB_EINTERNAL.
  */
 int	minimax_exchange(struct llm_exchange *x, tb_err *e);
 

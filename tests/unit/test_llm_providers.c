@@ -4,6 +4,7 @@
  * the providers' documentation (tests/fixtures/{anthropic,minimax}).
  */
 #include "anthropic.h"
+#include "llm.h"
 #include "minimax.h"
 #include "unit.h"
 
@@ -12,13 +13,11 @@
 
 static const char *const cands[] = { "ASML.AS", "AAPL", "SHEL.L" };
 
-static struct tb_config cfg;
-
 static void
 exchange(struct llm_exchange *x)
 {
 	memset(x, 0, sizeof *x);
-	x->cfg = &cfg;
+	x->base_url = "http://127.0.0.1:9";
 	x->system = "You are the portfolio manager.";
 	x->user = "Date: 2026-03-30 (Monday).";
 	x->candidates = cands;
@@ -60,6 +59,7 @@ test_anthropic_body(void)
 	char *body;
 
 	exchange(&x);
+	x.model = "claude-sonnet-4-5";
 	body = anthropic_body(&x);
 	doc = body != NULL ? cJSON_Parse(body) : NULL;
 	CHECK(doc != NULL, "anthropic body: JSON");
@@ -212,6 +212,7 @@ test_minimax_body(void)
 	double t;
 
 	exchange(&x);
+	x.model = "MiniMax-M2";
 	body = minimax_body(&x);
 	doc = body != NULL ? cJSON_Parse(body) : NULL;
 	CHECK(doc != NULL, "minimax body: JSON");
@@ -339,13 +340,37 @@ test_missing_keys(void)
 	    "no MiniMax key: a clean error, no request");
 }
 
+/* The one table of LLMs, and how a name finds its entry. */
+static void
+test_table(void)
+{
+	const struct llm *all = llm_all(), *c, *m;
+	struct tb_config cfg;
+
+	c = llm_find("claude");
+	m = llm_find("minimax");
+	CHECK(c == &all[0] && m == &all[1], "table: claude and minimax");
+	CHECK(llm_find("gpt") == NULL && llm_find("Claude") == NULL &&
+	    llm_find("") == NULL, "table: no other name, case matters");
+	CHECK_STR(c->provider, "anthropic", "table: claude's provider");
+	CHECK_STR(m->provider, "minimax", "table: minimax's provider");
+	CHECK(c->wire == anthropic_exchange && m->wire == minimax_exchange,
+	    "table: each LLM's wire function");
+	CHECK(c->style == PROMPT_TOOL && m->style == PROMPT_TEXT,
+	    "table: Claude calls the tool, MiniMax answers in text");
+	memset(&cfg, 0, sizeof cfg);
+	cfg.claude_model = "claude-opus-4-5";
+	cfg.minimax_model = "MiniMax-M2.5";
+	CHECK_STR(llm_model(c, &cfg), "claude-opus-4-5", "table: claude's "
+	    "model from the config");
+	CHECK_STR(llm_model(m, &cfg), "MiniMax-M2.5", "table: minimax's "
+	    "model from the config");
+}
+
 int
 main(void)
 {
-	cfg.claude_model = "claude-sonnet-4-5";
-	cfg.minimax_model = "MiniMax-M2";
-	cfg.anthropic_base_url = "http://127.0.0.1:9";
-	cfg.minimax_base_url = "http://127.0.0.1:9";
+	test_table();
 	test_anthropic_body();
 	test_anthropic_parse();
 	test_anthropic_classify();
