@@ -11,7 +11,7 @@
  *      the tickers with data are the candidates, the others are listed
  *      as unavailable and not offered;
  *   4. per LLM, its portfolio and the prompt; then all LLMs at once, one
- *      thread each (lib/llm.h), each with its own timeout;
+ *      thread each (lib/llm.h), each within its own llm_timeout_seconds;
  *   5. per LLM, in one transaction: its llm_runs rows and, if it
  *      succeeded, its validated picks as 'proposed' daily_picks.
  *
@@ -20,10 +20,8 @@
  * failed (the other's picks are still stored).  Without the main trader
  * in the run (--llm the other one), 69 when every LLM asked failed.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +67,6 @@ struct decide {
 	struct tb_app *app;
 	struct seat seats[LLM_COUNT];
 	size_t nseats;
-	long timeout_ms;
 	cJSON *digest;
 	size_t ndigest;			/* tickers in the digest */
 	struct market_set market;
@@ -79,7 +76,6 @@ struct decide {
 	struct timespec start;
 };
 
-static int	llm_timeout(long *, tb_err *);
 static void	choose_seats(struct decide *, const struct llm *);
 static int	check_decided(struct decide *, tb_err *);
 static int	load_digest(struct decide *, tb_err *);
@@ -133,30 +129,6 @@ main(int argc, char *argv[])
 	rc = decide(&d, only);
 	decide_free(&d);
 	return app_finish(&app, rc);
-}
-
-/*
- * The LLM timeout: LLM_TIMEOUT_MS, or TB_LLM_TIMEOUT_SECONDS (a test
- * knob, documented in the manual, not a configuration key).
- */
-static int
-llm_timeout(long *ms, tb_err *e)
-{
-	const char *v = getenv("TB_LLM_TIMEOUT_SECONDS");
-	char *end;
-	double s;
-
-	*ms = LLM_TIMEOUT_MS;
-	if (v == NULL || *v == '\0')
-		return 0;
-	errno = 0;
-	s = strtod(v, &end);
-	if (errno != 0 || end == v || *end != '\0' || !isfinite(s) ||
-	    s < 0.1 || s > 3600)
-		return tb_errf(e, TB_ECONFIG, "TB_LLM_TIMEOUT_SECONDS = \"%s\": "
-		    "not a number of seconds from 0.1 to 3600", v);
-	*ms = (long)(s * 1000.0);
-	return 0;
 }
 
 /* Main trader first, then the table's others; --llm keeps one. */
@@ -322,7 +294,7 @@ prepare_seat(struct decide *d, struct seat *s, tb_err *e)
 	s->job.ncandidates = d->ncands;
 	s->job.max_picks = in.max_picks;
 	s->job.budget_eur = budget;
-	s->job.timeout_ms = d->timeout_ms;
+	s->job.timeout_s = app->cfg.llm_timeout_seconds;
 	return 0;
 }
 
@@ -526,8 +498,6 @@ decide(struct decide *d, const struct llm *only)
 	int rc;
 
 	tb_err_clear(&e);
-	if ((rc = llm_timeout(&d->timeout_ms, &e)) != 0)
-		return app_fail(app, &e);
 	choose_seats(d, only);
 	if ((rc = check_decided(d, &e)) != 0)
 		goto fail;

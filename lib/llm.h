@@ -8,8 +8,9 @@
  * Nothing else in tb tells LLMs apart by name.
  *
  * A job is one LLM's pipeline for the day (llm_run):
- *   1. ask (HTTP retries on 429/5xx and transport failures are the HTTP
- *      layer's, within each provider's rules);
+ *   1. ask: one request, and up to LLM_TRIES - 1 more when the provider
+ *      says asking again may help (429, 5xx, transport failures, each
+ *      provider's own rules: see anthropic.h, minimax.h);
  *   2. turn the answer into validated picks with lib/picks.h;
  *   3. if the answer is unusable (no JSON, no picks array, wrong shape,
  *      cut off at the token limit, no tool call), ask ONE more time with
@@ -19,11 +20,30 @@
  * Every attempt is kept (llm_attempt) so llm_store() can write one
  * llm_runs row each, with the raw answer.
  *
+ * Time.  A job has one deadline, job->timeout_s (llm_timeout_seconds)
+ * after it starts, for everything: every request, every wait between
+ * them, the corrective retry.  Each request may take what is left of it.
+ * Streamed answers (MiniMax) also have an idle limit: no byte for
+ * llm_idle_ms() ends that request (a slow answer that keeps streaming
+ * completes; a dead one fails fast).  The idle limit is a fifth of the
+ * deadline, at least LLM_IDLE_MIN_MS and at most LLM_IDLE_MAX_MS (60 s of
+ * the default 300 s), and is left out when no less than what remains.
+ * A request after the first (a retry or the corrective one) starts only
+ * while at least two idle limits of the deadline remain after its wait,
+ * room for an answer to show it is alive; else the job fails with the
+ * last reason and says no time was left.
+ *
+ * Waits between requests are the server's when it asks for 0 to
+ * LLM_RETRY_AFTER_MAX_S (retry-after-ms, retry-after: llm_retry_after),
+ * else the HTTP layer's capped backoff (http_backoff_s: 0.5 s doubling,
+ * at most 8 s, scaled by TB_HTTP_BACKOFF_SCALE), as the official
+ * Anthropic SDKs do: a longer retry-after is not waited out.
+ *
  * Concurrency.  llm_run_all() runs each job in its own thread, so both
  * LLMs are asked at the same time and neither waits for the other's
- * retries.  Each request has its own timeout (job->timeout_ms per
- * attempt).  Threads do HTTP and JSON only (see lib/llm_wire.h for the
- * cJSON parse lock); the database is touched by the caller's thread only.
+ * retries or deadline.  Threads do HTTP and JSON only (see
+ * lib/llm_wire.h for the cJSON parse lock); the database is touched by
+ * the caller's thread only.
  */
 #ifndef TB_LLM_H
 #define TB_LLM_H
@@ -38,8 +58,13 @@
 #include "prompt.h"
 
 #define LLM_MAX_ATTEMPTS	2	/* the answer, and one corrective retry */
+#define LLM_TRIES		3	/* requests per attempt, retries included */
 #define LLM_PREVIOUS_MAX	16384	/* bytes of a bad answer sent back */
 #define LLM_COUNT		2	/* entries in the table */
+#define LLM_TIMEOUT_S		300.0	/* the deadline when job->timeout_s is 0 */
+#define LLM_IDLE_MIN_MS		1000
+#define LLM_IDLE_MAX_MS		60000
+#define LLM_RETRY_AFTER_MAX_S	60.0	/* a longer retry-after: backoff */
 
 /* One LLM of the table. */
 struct llm {
@@ -47,6 +72,7 @@ struct llm {
 	const char *provider;		/* "anthropic", for llm_runs */
 	llm_wire_fn wire;
 	enum prompt_style style;
+	int streams;			/* answers as a stream: idle limit */
 	/* Offsets of its char * settings in struct tb_config. */
 	size_t model, api_key, base_url;
 };
@@ -59,6 +85,9 @@ const struct llm *llm_all(void);
 
 /* The configured model of an LLM. */
 const char *llm_model(const struct llm *llm, const struct tb_config *cfg);
+
+/* The idle limit for a deadline of timeout_s seconds (see Time). */
+long	llm_idle_ms(double timeout_s);
 
 /* One attempt of a job: one llm_runs row. */
 struct llm_attempt {
@@ -83,7 +112,7 @@ struct llm_job {
 	size_t ncandidates;
 	int max_picks;
 	double budget_eur;
-	long timeout_ms;		/* 0: LLM_TIMEOUT_MS */
+	double timeout_s;		/* the deadline; 0: LLM_TIMEOUT_S */
 	/*
 	 * Called by llm_run_all in the job's own thread as soon as the job
 	 * has run (NULL: nothing), so a caller can store one LLM's answer
@@ -110,8 +139,10 @@ struct llm_job {
  * Run one job to its end (see the top of this file).  Returns 0 when the
  * job succeeded, else its error code (job->err says why): TB_ECONFIG for
  * a missing API key ("ANTHROPIC_API_KEY is not set"), TB_EUNAVAIL for the
- * provider (HTTP, timeout, API error, unusable answer after the corrective
- * retry), TB_EINTERNAL for memory.
+ * provider (HTTP, timeout, idle timeout, API error, unusable answer after
+ * the corrective retry, no time left), TB_EINTERNAL for memory.  A
+ * failure after several requests says how many: "minimax: HTTP 500:
+ * error 1000: unknown error (3 attempts)".
  */
 int	llm_run(struct llm_job *job);
 

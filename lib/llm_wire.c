@@ -3,9 +3,13 @@
  */
 #include "llm_wire.h"
 
+#include <curl/curl.h>
+#include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -64,6 +68,52 @@ llm_exchange_reset(struct llm_exchange *x)
 	x->answer = NULL;
 	x->http_status = x->latency_ms = 0;
 	x->tokens_in = x->tokens_out = -1;
+	x->retry = 0;
+	x->retry_after_s = -1;
+}
+
+void
+llm_request(struct http_request *r, const struct llm_exchange *x,
+    const char *service, const char *url, const char *body)
+{
+	http_request_init(r, service, "POST", url);
+	r->body = body;
+	r->body_len = strlen(body);
+	r->max_retries = 0;
+	r->timeout_ms = x->timeout_ms;
+	r->idle_timeout_ms = x->idle_ms;
+}
+
+/* A header as a non-negative number; 0 when absent or not one. */
+static int
+header_number(const struct http_request *r, const char *name, double *v)
+{
+	char value[64], *end;
+
+	if (http_header(r, name, value, sizeof value) == NULL)
+		return 0;
+	errno = 0;
+	*v = strtod(value, &end);
+	return end != value && *end == '\0' && errno == 0 && isfinite(*v) &&
+	    *v >= 0;
+}
+
+double
+llm_retry_after(const struct http_request *r)
+{
+	char value[128];
+	double v;
+	time_t when;
+
+	if (header_number(r, "retry-after-ms", &v))
+		return v / 1000.0;
+	if (header_number(r, "retry-after", &v))
+		return v;
+	if (http_header(r, "retry-after", value, sizeof value) == NULL ||
+	    (when = curl_getdate(value, NULL)) == -1)
+		return -1;
+	v = difftime(when, time(NULL));
+	return v > 0 ? v : 0;
 }
 
 cJSON *

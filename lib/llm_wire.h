@@ -4,10 +4,14 @@
  * inputs and outputs, and the helpers both providers share.
  *
  * A provider turns one exchange (system + user text, and on a corrective
- * retry the previous answer and what was wrong with it) into one HTTP
- * request and parses the answer into the exchange.  It does not know the
- * configuration, the database or the other provider: lib/llm.c holds the
- * table that names each provider and hands it its model, key and URL.
+ * retry the previous answer and what was wrong with it) into ONE HTTP
+ * request, made within the limits the exchange gives, and parses the
+ * answer into the exchange.  When that fails it says whether asking again
+ * may help (x->retry) and how long the server asked to wait: lib/llm.c
+ * decides whether and when, under the LLM's one deadline.  A provider
+ * does not know the configuration, the database or the other provider:
+ * lib/llm.c holds the table that names each provider and hands it its
+ * model, key and URL.
  *
  * Threads.  Providers run in one thread per LLM (lib/llm.h).  cJSON's
  * parser writes a global, so every cJSON parse in them goes through
@@ -21,8 +25,7 @@
 #include <cJSON.h>
 
 #include "err.h"
-
-#define LLM_TIMEOUT_MS		120000	/* per request attempt */
+#include "http.h"
 
 /* One request to a provider. */
 struct llm_exchange {
@@ -37,7 +40,9 @@ struct llm_exchange {
 	const char *const *candidates;	/* for Claude's tool schema */
 	size_t ncandidates;
 	int max_picks;
-	long timeout_ms;		/* 0: LLM_TIMEOUT_MS */
+	long timeout_ms;		/* this request's limit, > 0 */
+	long idle_ms;			/* a streamed answer silent this long
+					 * fails (0: no idle limit) */
 
 	/* Outputs, owned: llm_exchange_reset() frees them. */
 	long http_status;		/* 0 when no answer */
@@ -49,6 +54,9 @@ struct llm_exchange {
 	cJSON *answer;			/* Claude: the submit_picks input */
 	char *text;			/* MiniMax: the message content */
 	char *problem;			/* answered, but unusable as such */
+	int retry;			/* failed, and asking again may help */
+	double retry_after_s;		/* the wait the server asked for, or
+					 * -1 (see llm_retry_after) */
 };
 
 /*
@@ -62,6 +70,22 @@ typedef int (*llm_wire_fn)(struct llm_exchange *x, tb_err *e);
 
 /* Free the outputs and zero them (tokens -1), keeping the inputs. */
 void	llm_exchange_reset(struct llm_exchange *x);
+
+/*
+ * Prepare r as the exchange's one request: POST body to url for service,
+ * no HTTP-layer retries, x->timeout_ms, and x->idle_ms as the idle limit.
+ * The caller adds its headers and owns every string.
+ */
+void	llm_request(struct http_request *r, const struct llm_exchange *x,
+	    const char *service, const char *url, const char *body);
+
+/*
+ * The wait a failed answer asks for, in seconds, the way the official
+ * Anthropic SDKs read it: retry-after-ms (milliseconds), else
+ * retry-after (seconds, fractions allowed, or an HTTP date); -1 when
+ * neither is there or usable.
+ */
+double	llm_retry_after(const struct http_request *r);
 
 /* cJSON_ParseWithLength under the parse lock; NULL if not JSON. */
 cJSON	*llm_parse(const char *s, size_t len);

@@ -319,7 +319,8 @@ NVDA|50.0|30.0|1|3|proposed" ]
 	assert_success
 	[ "$(json_field .status)" = ok ]
 	[ "$(json_field .llms.minimax.status)" = failed ]
-	[[ "$(json_field .llms.minimax.error)" == *"HTTP 500 after 3 attempts"* ]]
+	[ "$(json_field .llms.minimax.error)" = \
+	    "minimax: HTTP 500: error 1000: unknown (3 attempts)" ]
 	[ "$(json_field '.failed | join(",")')" = minimax ]
 	[ "$(fake_count minimax)" = 3 ]
 	[ "$(tb_sql "SELECT count(*) FROM daily_picks WHERE llm_name = 'claude'")" = 3 ]
@@ -335,7 +336,7 @@ NVDA|50.0|30.0|1|3|proposed" ]
 	run --separate-stderr tb-decide --date $MONDAY
 	[ "$status" -eq 69 ]
 	[ "$(json_field .status)" = failed ]
-	[[ "$(json_field .error)" == "claude, the main trader, failed: anthropic: overloaded_error: Overloaded"* ]]
+	[ "$(json_field .error)" = "claude, the main trader, failed: anthropic: HTTP 529: overloaded_error: Overloaded (3 attempts)" ]
 	[ "$(fake_count anthropic)" = 3 ]
 	[ "$(json_field .llms.minimax.status)" = ok ]
 	[ "$(tb_sql "SELECT count(*) FROM daily_picks WHERE llm_name = 'minimax'")" = 3 ]
