@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
 #include "picks.h"
 
 static char	*api_error(const char *, char *, size_t);

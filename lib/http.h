@@ -49,10 +49,10 @@
  * attempt), max_response bytes (default 8 MiB): a larger body aborts the
  * transfer and fails the request ("response over N bytes"); the header
  * block is capped the same way.  idle_timeout_ms (default 0: none) is for
- * streamed answers that must keep flowing: an attempt that sends and
- * receives no byte for that long fails as timed out ("idle timeout: no
- * data for N s", timed_out set, retried like a timeout); it is checked at
- * least four times per limit.
+ * streamed answers that must keep flowing: an attempt whose request and
+ * response bodies move no byte for that long (headers do not count) fails
+ * as timed out ("idle timeout: no data for N s", timed_out set, retried
+ * like a timeout); it is checked at least four times per limit.
  *
  * Secrets.  Header values and bodies are never logged.  URLs in log lines
  * and in error messages pass through log_redact().  Log lines name the

@@ -16,7 +16,6 @@
 
 #include <cJSON.h>
 
-#include "log.h"
 #include "sse.h"
 
 static const long retry_codes[] = {
