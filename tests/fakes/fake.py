@@ -29,6 +29,7 @@ import itertools
 import json
 import os
 import re
+import select
 import signal
 import socket
 import sys
@@ -57,6 +58,10 @@ STATE_DEFAULTS = {
     "anthropic.responses": [],
     "minimax.response": None,
     "minimax.responses": [],
+    "minimax.stream_chunks": 4,
+    "minimax.stream_delay": 0,
+    "minimax.stream_stall_after": None,
+    "minimax.stream_done": False,
     "reddit.rate_limit": 100,
     "reddit.public_rate_limit": 10,
     "reddit.enforce_limits": False,
@@ -152,6 +157,21 @@ class Reply:
         if ctype:
             self.headers["Content-Type"] = ctype
         self.headers.update(headers or {})
+
+
+class StreamReply(Reply):
+    """Server-sent events, written one chunk each, delay seconds apart;
+    after stall_after of them (None: never) nothing more is sent."""
+
+    def __init__(self, events, delay=0, stall_after=None, headers=None):
+        events = [e if isinstance(e, bytes) else e.encode("utf-8")
+                  for e in events]
+        super().__init__(200, b"".join(events), headers,
+                         "text/event-stream")
+        self.headers["Cache-Control"] = "no-cache"
+        self.events = events
+        self.delay = delay
+        self.stall_after = stall_after
 
 
 def json_reply(status, obj, headers=None):
@@ -623,6 +643,9 @@ class Fake:
 
     def send(self, h, reply, rec, cut=None):
         """Write a reply (cut: only that many body bytes, then close)."""
+        if isinstance(reply, StreamReply) and cut is None:
+            self.send_stream(h, reply, rec)
+            return
         if rec is not None:
             rec["status"] = reply.status
             self.recorder.start_sending()
@@ -643,6 +666,42 @@ class Fake:
                 shutdown(h)
             if rec is not None:
                 self.recorder.finish(rec, True)
+
+    def send_stream(self, h, reply, rec):
+        """Events as HTTP/1.1 chunks, as they are ready; rec["stream"]
+        says how many were sent and whether the stream was finished."""
+        rec["status"] = reply.status
+        sent, complete = 0, False
+        self.recorder.start_sending()
+        try:
+            h.send_response(reply.status)
+            for name, value in reply.headers.items():
+                h.send_header(name, value)
+            h.send_header("Transfer-Encoding", "chunked")
+            h.send_header("Connection", "close")
+            h.end_headers()
+            h.wfile.flush()
+            for event in reply.events:
+                if reply.stall_after is not None and \
+                        sent >= reply.stall_after:
+                    wait_for_hangup(h, HANG_SECONDS, self.stopping)
+                    break
+                if sent and reply.delay:
+                    self.stopping.wait(reply.delay)
+                h.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+                h.wfile.flush()
+                sent += 1
+            else:
+                h.wfile.write(b"0\r\n\r\n")
+                h.wfile.flush()
+                complete = True
+        except OSError as e:
+            self.log("client went away: %r", e)
+        finally:
+            rec["stream"] = {"events": sent, "complete": complete}
+            h.close_connection = True
+            shutdown(h)
+            self.recorder.finish(rec, True)
 
     def send_oversize(self, h, reply, size, rec):
         """A valid JSON document of exactly size bytes, streamed."""
@@ -1046,7 +1105,47 @@ class Fake:
             usage.setdefault("total_tokens", usage["prompt_tokens"] +
                              usage["completion_tokens"])
             answer["usage"] = usage
+        if body.get("stream") is True and isinstance(answer, dict):
+            return self.minimax_stream(answer)
         return llm_reply(answer, {})
+
+    def minimax_stream(self, answer):
+        """An answer as MiniMax streams it: reasoning and content deltas
+        with zero usage placeholders, then the whole message with the real
+        usage (object "chat.completion"), then [DONE] if so set.  An
+        error answer is one event."""
+        with self.lock:
+            pieces = max(1, int(self.state["minimax.stream_chunks"]))
+            delay = float(self.state["minimax.stream_delay"] or 0)
+            stall = self.state["minimax.stream_stall_after"]
+            done = bool(self.state["minimax.stream_done"])
+        events = []
+        choice = (answer.get("choices") or [None])[0]
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if isinstance(message, dict):
+            head = {k: answer[k] for k in ("id", "created", "model")
+                    if k in answer}
+            for field in ("reasoning_content", "content"):
+                text = message.get(field)
+                if not isinstance(text, str):
+                    continue
+                for part in split_text(text, pieces):
+                    events.append(sse_event(dict(head, **{
+                        "object": "chat.completion.chunk",
+                        "choices": [{"index": 0, "delta": {
+                            field: part, "role": "assistant",
+                            "name": "MiniMax AI", "audio_content": ""}}],
+                        "usage": {"total_tokens": 0, "prompt_tokens": 0,
+                                  "completion_tokens": 0},
+                        "input_sensitive": False,
+                        "output_sensitive": False})))
+        last = dict(answer)
+        if isinstance(message, dict):
+            last["object"] = "chat.completion"
+        events.append(sse_event(last))
+        if done:
+            events.append(b"data: [DONE]\n\n")
+        return StreamReply(events, delay, stall)
 
     # ---- Trading 212
 
@@ -1435,6 +1534,34 @@ def read_body(h):
             h.rfile.readline(65537)
     n = int(h.headers.get("Content-Length") or 0)
     return h.rfile.read(n) if n > 0 else b""
+
+
+def split_text(text, n):
+    """text in at most n pieces of about equal length, none empty."""
+    size = max(1, -(-len(text) // n))
+    return [text[i:i + size] for i in range(0, len(text), size)]
+
+
+def sse_event(obj):
+    return ("data: " + json.dumps(obj, ensure_ascii=False) +
+            "\n\n").encode("utf-8")
+
+
+def wait_for_hangup(h, seconds, stopping):
+    """Send nothing until the client closes, stopping is set, or seconds
+    pass."""
+    deadline = time.monotonic() + seconds
+    while not stopping.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        try:
+            ready, _, _ = select.select([h.connection], [], [],
+                                        min(left, 0.1))
+            if ready and not h.connection.recv(4096):
+                return
+        except OSError:
+            return
 
 
 def shutdown(h):
