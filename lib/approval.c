@@ -15,6 +15,7 @@
 #include "db.h"
 #include "log.h"
 #include "money.h"
+#include "util.h"
 
 /* Longest error excerpt of a failed LLM run quoted in a summary. */
 #define REASON_EXCERPT 200
@@ -117,26 +118,11 @@ pick_sane(const struct approval_pick *p, const struct approval_pick *prev,
 	return 0;
 }
 
-static int
-grow_picks(struct approval_picks *ap, size_t *cap, tb_err *e)
-{
-	struct approval_pick *n;
-	size_t want;
-
-	if (ap->npicks < *cap)
-		return 0;
-	want = *cap ? *cap * 2 : 8;
-	if ((n = reallocarray(ap->picks, want, sizeof *n)) == NULL)
-		return oom(e);
-	ap->picks = n;
-	*cap = want;
-	return 0;
-}
-
 int
 approval_load(sqlite3 *db, const char *date, const char *llm_name,
     struct approval_picks *ap, tb_err *e)
 {
+	struct approval_pick *grown;
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	int rc = 0, step;
@@ -156,8 +142,12 @@ approval_load(sqlite3 *db, const char *date, const char *llm_name,
 	db_bind_text(st, 1, date);
 	db_bind_text(st, 2, llm_name);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((rc = grow_picks(ap, &cap, e)) != 0)
+		if ((grown = util_grow(ap->picks, &cap, ap->npicks + 1,
+		    sizeof *grown)) == NULL) {
+			rc = oom(e);
 			break;
+		}
+		ap->picks = grown;
 		rc = pick_from_row(st, &ap->picks[ap->npicks], e);
 		ap->npicks++;
 		if (rc == 0)
@@ -272,6 +262,23 @@ approval_no_picks_reason(sqlite3 *db, const char *date, const char *llm_name,
 		*reason = NULL;
 		return oom(e);
 	}
+	return 0;
+}
+
+int
+approval_decision_copy(struct approval_decision *dst,
+    const struct approval_decision *src, tb_err *e)
+{
+	memset(dst, 0, sizeof *dst);
+	dst->choice = src->choice;
+	if (src->nindices == 0)
+		return 0;
+	if ((dst->indices = calloc(src->nindices, sizeof *dst->indices)) ==
+	    NULL)
+		return oom(e);
+	memcpy(dst->indices, src->indices, src->nindices *
+	    sizeof *dst->indices);
+	dst->nindices = src->nindices;
 	return 0;
 }
 
@@ -460,20 +467,17 @@ parse_number(const char *s, size_t n, int *v, tb_err *e)
 static int
 add_index(struct approval_decision *d, size_t *cap, int v, tb_err *e)
 {
-	size_t i, want;
+	size_t i;
 	int *n;
 
 	for (i = 0; i < d->nindices; i++)
 		if (d->indices[i] == v)
 			return tb_errf(e, TB_EDATA, "pick %d is listed twice",
 			    v);
-	if (d->nindices == *cap) {
-		want = *cap ? *cap * 2 : 8;
-		if ((n = reallocarray(d->indices, want, sizeof *n)) == NULL)
-			return oom(e);
-		d->indices = n;
-		*cap = want;
-	}
+	if ((n = util_grow(d->indices, cap, d->nindices + 1, sizeof *n)) ==
+	    NULL)
+		return oom(e);
+	d->indices = n;
 	d->indices[d->nindices++] = v;
 	return 0;
 }
@@ -799,23 +803,14 @@ fill_record(struct approval_record *r, long long id, const char *llm_name,
 {
 	memset(r, 0, sizeof *r);
 	r->id = id;
-	r->decision.choice = d->choice;
 	if ((r->llm_name = strdup(llm_name)) == NULL ||
 	    (r->decided_by = strdup(decided_by)) == NULL ||
-	    (r->decided_at = strdup(now)) == NULL)
-		goto fail;
-	if (d->nindices > 0) {
-		if ((r->decision.indices = calloc(d->nindices,
-		    sizeof *d->indices)) == NULL)
-			goto fail;
-		memcpy(r->decision.indices, d->indices,
-		    d->nindices * sizeof *d->indices);
-		r->decision.nindices = d->nindices;
+	    (r->decided_at = strdup(now)) == NULL ||
+	    approval_decision_copy(&r->decision, d, e) != 0) {
+		approval_record_free(r);
+		return oom(e);
 	}
 	return 0;
-fail:
-	approval_record_free(r);
-	return oom(e);
 }
 
 /* The checks and writes of approval_store; the caller holds the transaction. */
