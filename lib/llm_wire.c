@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "utf8.h"
 
 /* cJSON's parser writes a global: one parse at a time, in any thread. */
 static pthread_mutex_t parse_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -32,12 +33,16 @@ cJSON *
 llm_parse(const char *s, size_t len)
 {
 	cJSON *doc;
+	char *clean;
+	size_t n;
 
-	if (s == NULL)
+	/* An answer's one bad escape must not lose the whole answer. */
+	if (s == NULL || (clean = utf8_clean_json(s, len, &n)) == NULL)
 		return NULL;
 	llm_lock();
-	doc = cJSON_ParseWithLength(s, len);
+	doc = cJSON_ParseWithLength(clean, n);
 	llm_unlock();
+	free(clean);
 	return doc;
 }
 

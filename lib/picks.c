@@ -9,6 +9,7 @@
 #include "picks.h"
 
 #include "money.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -489,19 +490,25 @@ picks_extract(const char *answer, tb_err *e)
 {
 	struct finder f;
 	const char *body;
-	char *replaced;
+	char *replaced, *clean;
 	size_t bodylen, replacedlen;
 	int unclosed, changed;
 
 	memset(&f, 0, sizeof f);
 	if (answer == NULL)
 		answer = "";
-	body = after_think(answer, strlen(answer), &bodylen, &unclosed);
+	/* Strict UTF-8 and escapes that make characters (utf8.h). */
+	if ((clean = utf8_clean_json(answer, strlen(answer), NULL)) == NULL) {
+		tb_errf(e, TB_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	body = after_think(clean, strlen(clean), &bodylen, &unclosed);
 	if (!search(&f, body, bodylen)) {
 		replaced = replace_lookalikes(body, bodylen, &replacedlen,
 		    &changed);
 		if (replaced == NULL) {
 			cJSON_Delete(f.fallback);
+			free(clean);
 			tb_errf(e, TB_EINTERNAL, "out of memory");
 			return NULL;
 		}
@@ -509,6 +516,7 @@ picks_extract(const char *answer, tb_err *e)
 			search(&f, replaced, replacedlen);
 		free(replaced);
 	}
+	free(clean);
 	if (f.found != NULL) {
 		cJSON_Delete(f.fallback);
 		return f.found;

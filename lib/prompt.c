@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 #define MAX_SUBREDDITS	5
 #define QUOTE_MAX	512	/* longest title cut, any detail level */
 
@@ -40,7 +42,6 @@ static void	text_num(struct text *, const char *, double, int,
 		    const char *);
 static void	text_big(struct text *, const char *, double, const char *);
 static void	text_pct(struct text *, const char *, double);
-static size_t	utf8_seq(const unsigned char *);
 static const char *entry_string(const cJSON *, const char *);
 static double	entry_number(const cJSON *, const char *);
 static void	add_candidate(struct text *, size_t,
@@ -132,40 +133,20 @@ text_pct(struct text *t, const char *label, double v)
 		text_add(t, "%sn/a", label);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
-static size_t
-utf8_seq(const unsigned char *s)
-{
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		len = 2;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		len = 3;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		len = 4;
-	else
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return len;
-}
-
 char *
 prompt_quote(const char *text, size_t max, char *out, size_t outsz)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t o = 0, len;
+	size_t o = 0, len, left = strlen(text);
 
 	if (outsz == 0)
 		return out;
 	if (max + 4 > outsz - 1)
 		max = outsz > 5 ? outsz - 5 : 0;
 	while (*s != '\0') {
-		if ((len = utf8_seq(s)) == 0)
+		/* Strict: no surrogates, overlongs or code points above
+		 * U+10FFFF reach a request body (utf8.h). */
+		if ((len = utf8_char_len((const char *)s, left)) == 0)
 			len = 1;
 		if (o + len > max)
 			break;
@@ -177,6 +158,7 @@ prompt_quote(const char *text, size_t max, char *out, size_t outsz)
 			o += len;
 		}
 		s += len;
+		left -= len;
 	}
 	if (*s != '\0') {
 		memcpy(out + o, "...", 3);

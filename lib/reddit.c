@@ -14,6 +14,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "utf8.h"
 
 #define TOKEN_SERVICE "reddit"
 #define TOKEN_PATH "/api/v1/access_token"
@@ -146,6 +147,25 @@ drop_token(struct reddit_client *c, tb_err *e)
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(c->db, "drop the Reddit token",
 	    e);
+}
+
+/*
+ * A listing parsed after utf8_clean_json(): a post whose text holds a
+ * lone surrogate escape or bytes that are not UTF-8 keeps a replacement
+ * character instead of losing the whole page.  NULL when it is not JSON.
+ */
+static cJSON *
+parse_clean(const char *body, size_t len)
+{
+	cJSON *doc;
+	char *clean;
+	size_t n;
+
+	if ((clean = utf8_clean_json(body, len, &n)) == NULL)
+		return NULL;
+	doc = cJSON_ParseWithLength(clean, n);
+	free(clean);
+	return doc;
 }
 
 /* Parse a token answer; on success store and use it. */
@@ -490,8 +510,8 @@ reddit_listing(struct reddit_client *c, const char *sub, const char *sort,
 	else if (looks_html(r.response))
 		rc = tb_errf(e, TB_EDATA, "reddit: r/%s: malformed JSON in the "
 		    "/%s listing (an HTML page)", sub, sort);
-	else if ((page->doc = cJSON_ParseWithLength(r.response,
-	    r.response_len)) == NULL || !cJSON_IsObject(page->doc))
+	else if ((page->doc = parse_clean(r.response, r.response_len)) ==
+	    NULL || !cJSON_IsObject(page->doc))
 		rc = tb_errf(e, TB_EDATA, "reddit: r/%s: malformed JSON in the "
 		    "/%s listing", sub, sort);
 	else

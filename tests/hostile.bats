@@ -223,3 +223,31 @@ TEXT
 	[ "$sent" = "AAPL_US_EQ NVDA_US_EQ " ]
 	[ "$(tb_sql "SELECT round(sum(amount_eur), 2) <= $BUDGET FROM trades WHERE kind = 'real'")" = 1 ]
 }
+
+@test "text that is not UTF-8 is stored as U+FFFD; one bad escape loses no page; the prompt is valid" {
+	local fffd=$'\xef\xbf\xbd' listing
+	# r/stocks answers a page with a lone surrogate escape in one title,
+	# an encoded surrogate and a code point above U+10FFFF in raw bytes
+	# in another, and a clean third post.
+	listing=$(printf '%s' '{"kind":"Listing","data":{"after":null,"children":[
+	{"kind":"t3","data":{"id":"u1","name":"t3_u1","subreddit":"stocks","title":"Lone \ud800 surrogate $NVDA","selftext":"x","created_utc":1774850000.0,"score":10,"num_comments":1,"permalink":"/r/stocks/u1"}},
+	{"kind":"t3","data":{"id":"u2","name":"t3_u2","subreddit":"stocks","title":"Raw RAWBYTES $AAPL","selftext":"y","created_utc":1774850001.0,"score":9,"num_comments":1,"permalink":"/r/stocks/u2"}},
+	{"kind":"t3","data":{"id":"u3","name":"t3_u3","subreddit":"stocks","title":"Clean $MSFT","selftext":"z","created_utc":1774850002.0,"score":8,"num_comments":1,"permalink":"/r/stocks/u3"}}]}}' |
+	    sed 's/RAWBYTES/\xed\xa0\x80 \xf4\x90\x80\x80/' | base64 -w0)
+	fake_fault reddit-www '^/r/stocks/(new|hot)' status=200 body_base64="$listing"
+	export TB_SUBREDDITS=stocks
+	run --separate-stderr tb-collect --round 1
+	assert_success
+	[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 3 ]
+	[ "$(tb_sql "SELECT title FROM reddit_posts WHERE id = 'u1'")" = "Lone $fffd surrogate \$NVDA" ]
+	[ "$(tb_sql "SELECT title FROM reddit_posts WHERE id = 'u2'")" = \
+	    "Raw $fffd$fffd$fffd $fffd$fffd$fffd$fffd \$AAPL" ]
+	# Every stored text is strict UTF-8.
+	tb_sql "SELECT hex(title || selftext) FROM reddit_posts" | xxd -r -p |
+	    python3 -c 'import sys; sys.stdin.buffer.read().decode("utf-8", "strict")'
+	# The posts reach the prompts, and both requests are valid UTF-8.
+	run --separate-stderr tb-decide
+	[ "$(fakereq -s anthropic -F utf8 | sort -u)" = true ]
+	[ "$(fakereq -s minimax -F utf8 | sort -u)" = true ]
+	[[ "$(fakereq -s anthropic -l -F json.messages.0.content)" == *"Lone $fffd surrogate"* ]]
+}

@@ -174,6 +174,16 @@ class StreamReply(Reply):
         self.stall_after = stall_after
 
 
+def strict_utf8(body):
+    """Whether bytes are strict UTF-8 (Python refuses surrogates,
+    overlong forms and code points above U+10FFFF)."""
+    try:
+        body.decode("utf-8", "strict")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def json_reply(status, obj, headers=None):
     body = json.dumps(obj, ensure_ascii=False)
     return Reply(status, body, headers)
@@ -427,7 +437,8 @@ def validate_rule(spec):
     if not isinstance(spec, dict):
         raise ValueError("a rule is a JSON object")
     known = {"service", "path", "method", "query", "status", "body",
-             "headers", "delay", "mode", "times", "apply", "size"}
+             "body_base64", "headers", "delay", "mode", "times", "apply",
+             "size"}
     unknown = set(spec) - known
     if unknown:
         raise ValueError("unknown rule keys: " + ", ".join(sorted(unknown)))
@@ -465,6 +476,13 @@ def validate_rule(spec):
         raise ValueError("times must be an integer >= 1")
     if rule["body"] is not None and not isinstance(rule["body"], str):
         raise ValueError("body must be a string")
+    if spec.get("body_base64") is not None:
+        # Bytes a JSON string cannot carry (invalid UTF-8, for tests).
+        try:
+            rule["body"] = base64.b64decode(spec["body_base64"],
+                                            validate=True)
+        except (TypeError, ValueError):
+            raise ValueError("body_base64 must be base64")
     if not isinstance(rule["headers"], dict) or not all(
             isinstance(v, str) for v in rule["headers"].values()):
         raise ValueError("headers must map names to strings")
@@ -589,6 +607,7 @@ class Fake:
                "path": path, "query": query, "headers": headers,
                "auth_sha256": auth_hash, "cookie_sha256": cookie_hash,
                "body": req.text, "json": req.json,
+               "utf8": strict_utf8(body),
                "arrived_at": time.time(), "answered_at": None,
                "status": None, "fault": None}
         self.recorder.begin(rec)
@@ -1023,6 +1042,9 @@ class Fake:
             return anthropic_error(404, "Not found")
         if not (req.header("x-api-key") or "").strip():
             return anthropic_error(401, "x-api-key header is required")
+        if not strict_utf8(req.body):
+            return anthropic_error(400, "The request body is not valid "
+                                   "UTF-8")
         if not (req.header("anthropic-version") or "").strip():
             return anthropic_error(401, "anthropic-version header is "
                                    "required")
@@ -1079,6 +1101,10 @@ class Fake:
             return Reply(200, body)
         body = req.json
         problem = None
+        if not strict_utf8(req.body):
+            return json_reply(200, {"base_resp": {
+                "status_code": 2013, "status_msg": "invalid params, the "
+                "request body is not valid UTF-8"}})
         if not isinstance(body, dict):
             problem = "invalid params, body is not JSON"
         elif "model" not in body or not isinstance(body.get("messages"),
@@ -1763,7 +1789,8 @@ def fault_reply(rule, service, normal):
     status = rule["status"] or 500
     if body is not None:
         ctype = "application/json"
-        if not body.lstrip().startswith(("{", "[")):
+        raw = body if isinstance(body, bytes) else body.encode()
+        if not raw.lstrip().startswith((b"{", b"[")):
             ctype = "text/plain; charset=utf-8"
         return Reply(status, body, ctype=ctype)
     return default_error(service, status)

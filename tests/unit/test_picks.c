@@ -455,9 +455,12 @@ static const struct answer_case corpus[] = {
 	    "\"allocation_pct\":5},{\"ticker\":\"MSFT\",\"allocation_pct\":5,"
 	    "\"reasoning\":"
 	    "\"a\xc0\xaf" "b\xff" "c\x80\"}]}",
-	  .npicks = 1, .picks = { { "MSFT", 5, 500 } }, .reasoning = "a??b?c?",
+	  .npicks = 1, .picks = { { "MSFT", 5, 500 } },
+	  /* Each maximal invalid run becomes U+FFFD (utf8.h). */
+	  .reasoning = "a\xef\xbf\xbd\xef\xbf\xbd" "b\xef\xbf\xbd"
+	    "c\xef\xbf\xbd",
 	  .nnotes = 1,
-	  .notes = { "dropped \"\\xFFAAPL\": not among the candidates" } },
+	  .notes = { "dropped \"\\uFFFDAAPL\": not among the candidates" } },
 	{ .name = "arrays nested 100000 deep",
 	  .build = build_deep_arrays,
 	  .error = "JSON parse error near "
