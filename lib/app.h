@@ -42,6 +42,7 @@
 #include "clock.h"
 #include "config.h"
 #include "err.h"
+#include "rotation.h"
 
 enum app_flags {
 	APP_TRADING_DAY = 1 << 0,	/* skip weekends and holidays */

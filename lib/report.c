@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "rotation.h"
 
 static const char *const weekday_names[] = {
 	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
