@@ -99,8 +99,9 @@ fails_naming() {
 		tb-status --date $MONDAY >/dev/null
 		run --separate-stderr bash -c "trap '' XFSZ; ulimit -f 4; exec tb-collect --round 3"
 	fi
-	[ "$status" -ne 0 ] && [ "$status" -ne 69 ]
-	[[ "$status" -eq 70 || "$status" -eq 73 ]]
+	# A full disk is 73 (cannot create), not 70 (a bug).
+	[ "$status" -eq 73 ]
+	[ "$(json_field .exit_code)" = 73 ]
 	[[ "$stderr" == *"ERROR tb-collect"* ]]
 	# SQLite says "database or disk is full", or "disk I/O error" when
 	# the shared-memory index of the WAL cannot grow.
@@ -115,6 +116,24 @@ fails_naming() {
 	[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 16 ]
 	[ "$(tb_sql "SELECT count(*) FROM post_rounds")" = 16 ]
 	[ "$(tb_sql 'PRAGMA integrity_check')" = ok ]
+}
+
+# ---- a locked database
+
+@test "a database another process keeps locked: exit 75 after the busy timeout" {
+	tb_init_db
+	# Another writer holds the write lock for longer than tb waits (15 s).
+	python3 -c 'import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(40)' "$TB_HOME/tb.db" "$BATS_TEST_TMPDIR/held" 3>&- &
+	HOLDER=$!
+	while [ ! -e "$BATS_TEST_TMPDIR/held" ]; do sleep 0.05; done
+	run --separate-stderr tb-collect --round 1 --date $MONDAY
+	kill "$HOLDER"
+	fails_naming 75 "locked"
+	[[ "$stderr" == *"$TB_HOME/tb.db"* ]]
 }
 
 # ---- a corrupted database

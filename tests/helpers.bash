@@ -35,6 +35,12 @@ tb_config() {
 	printf '%s\n' "$@" > "$TB_CONFIG"
 }
 
+# Create and migrate the test's database, as the first program of a day
+# does (tb-status never creates one).
+tb_init_db() {
+	"$TB_BUILD/tools/dbinit"
+}
+
 # Query the test's database.
 tb_sql() {
 	sqlite3 -batch -noheader "$TB_HOME/tb.db" "$@"
