@@ -732,8 +732,8 @@ foreign_owner(const char *what, const char *path, uid_t owner, tb_err *e)
 	user_name(owner, them, sizeof them);
 	user_name(geteuid(), me, sizeof me);
 	return tb_errf(e, TB_ECONFIG, "config: %s %s belongs to %s, not to "
-	    "%s who runs tb, so tb will not read it: chown %s %s", what, path, them,
-	    me, me, path);
+	    "%s who runs tb, so tb will not use it: chown %s %s", what, path,
+	    them, me, me, path);
 }
 
 /*
@@ -749,8 +749,8 @@ check_trust(const char *what, const char *path, const struct stat *st,
 		return foreign_owner(what, path, st->st_uid, e);
 	if ((st->st_mode & forbidden) != 0)
 		return tb_errf(e, TB_ECONFIG, "config: %s %s is %s group or "
-		    "others (mode %04o), so tb will not read it: chmod %s %s", what,
-		    path, forbidden == 077 ? "open to" : "writable by",
+		    "others (mode %04o), so tb will not use it: chmod %s %s",
+		    what, path, forbidden == 077 ? "open to" : "writable by",
 		    (unsigned)(st->st_mode & 07777), fix, path);
 	return 0;
 }
@@ -1035,8 +1035,13 @@ read_env_file(struct tb_config *c, struct env_file *ef, tb_err *e)
 	if ((rc = open_trusted("env file", path, 1, 0, 077, "600", &f,
 	    e)) != 0 || f == NULL)
 		return rc;
-	while (rc == 0 && fgets(text, sizeof text, f) != NULL)
-		rc = env_file_line(ef, text, path, ++line, e);
+	while (rc == 0 && fgets(text, sizeof text, f) != NULL) {
+		if (strchr(text, '\n') == NULL && !feof(f))
+			rc = tb_errf(e, TB_ECONFIG, "config: %s line %d: longer "
+			    "than %zu bytes", path, line + 1, sizeof text - 2);
+		else
+			rc = env_file_line(ef, text, path, ++line, e);
+	}
 	if (rc == 0 && ferror(f))
 		rc = tb_errf(e, TB_ECONFIG, "config: cannot read %s: %s", path,
 		    strerror(errno));
