@@ -179,9 +179,13 @@ $(chain_line 10 17 1-5 17:10)
 	printf 'orchestrator_timezone = "Pacific/Kiritimati"\n' > "$TB_HOME/tb.conf"
 	# The base URLs too: should the slot be due now, it collects from the
 	# fake, not from Reddit.
+	local v
 	{
 		echo "TB_ORCHESTRATOR_TIMEZONE=Pacific/Pago_Pago"
-		env | grep '^TB_[A-Z0-9_]*_BASE_URL='
+		for v in TB_REDDIT_BASE_URL TB_REDDIT_AUTH_URL TB_YAHOO_BASE_URL \
+		    TB_ANTHROPIC_BASE_URL TB_MINIMAX_BASE_URL TB_T212_BASE_URL; do
+			echo "$v=${!v}"
+		done
 	} > "$TB_HOME/tb.env"
 	chmod 600 "$TB_HOME/tb.env"
 	run --separate-stderr tb-cron --print
