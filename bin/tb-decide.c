@@ -11,7 +11,7 @@
  *      the tickers with data are the candidates, the others are listed
  *      as unavailable and not offered;
  *   4. per LLM, its portfolio and the prompt; then all LLMs at once, one
- *      thread each (lib/llm.h), each with its own timeout;
+ *      thread each (lib/llm.h), each within its own llm_timeout_seconds;
  *   5. per LLM, in one transaction: its llm_runs rows and, if it
  *      succeeded, its validated picks as 'proposed' daily_picks.
  *
@@ -21,10 +21,8 @@
  * of its API key.  Without the main trader in the run (--llm the other
  * one), the same when every LLM asked failed.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +38,6 @@
 #include "portfolio.h"
 #include "prompt.h"
 
-#define NLLMS 2
-
 static void usage(int status) __attribute__((noreturn));
 
 static const char *const weekday_names[] = {
@@ -51,7 +47,7 @@ static const char *const weekday_names[] = {
 
 /* One LLM of the run. */
 struct seat {
-	const char *name;		/* "claude", "minimax" */
+	const struct llm *llm;
 	int is_main;
 	int ask;			/* asked this run */
 	int done;			/* decided before, not asked again */
@@ -70,9 +66,8 @@ struct seat {
 
 struct decide {
 	struct tb_app *app;
-	struct seat seats[NLLMS];
+	struct seat seats[LLM_COUNT];
 	size_t nseats;
-	long timeout_ms;
 	cJSON *digest;
 	size_t ndigest;			/* tickers in the digest */
 	struct market_set market;
@@ -82,8 +77,7 @@ struct decide {
 	struct timespec start;
 };
 
-static int	llm_timeout(long *, tb_err *);
-static void	choose_seats(struct decide *, const char *);
+static void	choose_seats(struct decide *, const struct llm *);
 static int	check_decided(struct decide *, tb_err *);
 static int	load_digest(struct decide *, tb_err *);
 static int	fetch_market(struct decide *, tb_err *);
@@ -94,7 +88,7 @@ static void	store_on_done(struct llm_job *, void *);
 static cJSON	*seat_summary(const struct seat *);
 static void	summarise(struct decide *);
 static int	outcome(struct decide *, tb_err *);
-static int	decide(struct decide *, const char *);
+static int	decide(struct decide *, const struct llm *);
 static void	decide_free(struct decide *);
 static long	elapsed_ms(const struct timespec *);
 
@@ -108,7 +102,7 @@ main(int argc, char *argv[])
 	};
 	struct tb_app app;
 	struct decide d;
-	const char *only = NULL;
+	const struct llm *only = NULL;
 	int ch, rc;
 
 	memset(&d, 0, sizeof d);
@@ -117,13 +111,11 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "hl:v", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'l':
-			if (strcmp(optarg, "claude") != 0 &&
-			    strcmp(optarg, "minimax") != 0) {
+			if ((only = llm_find(optarg)) == NULL) {
 				fprintf(stderr, "tb-decide: --llm: \"%s\" is "
 				    "not claude or minimax\n", optarg);
 				usage(TB_EUSAGE);
 			}
-			only = optarg;
 			break;
 		default:
 			app_getopt_default(&app, ch, optarg, usage);
@@ -140,48 +132,23 @@ main(int argc, char *argv[])
 	return app_finish(&app, rc);
 }
 
-/*
- * The LLM timeout: LLM_TIMEOUT_MS, or TB_LLM_TIMEOUT_SECONDS (a test
- * knob, documented in the manual, not a configuration key).
- */
-static int
-llm_timeout(long *ms, tb_err *e)
-{
-	const char *v = getenv("TB_LLM_TIMEOUT_SECONDS");
-	char *end;
-	double s;
-
-	*ms = LLM_TIMEOUT_MS;
-	if (v == NULL || *v == '\0')
-		return 0;
-	errno = 0;
-	s = strtod(v, &end);
-	if (errno != 0 || end == v || *end != '\0' || !isfinite(s) ||
-	    s < 0.1 || s > 3600)
-		return tb_errf(e, TB_ECONFIG, "TB_LLM_TIMEOUT_SECONDS = \"%s\": "
-		    "not a number of seconds from 0.1 to 3600", v);
-	*ms = (long)(s * 1000.0);
-	return 0;
-}
-
-/* Main trader first; --llm keeps one. */
+/* Main trader first, then the table's others; --llm keeps one. */
 static void
-choose_seats(struct decide *d, const char *only)
+choose_seats(struct decide *d, const struct llm *only)
 {
-	static const char *const names[NLLMS] = { "claude", "minimax" };
-	const char *main = d->app->main_trader;
+	const struct llm *all = llm_all(), *main = NULL, *llm;
 	size_t i;
 
-	for (i = 0; i < NLLMS; i++) {
-		const char *name = names[i];
-
-		if (main != NULL)
-			name = i == 0 ? main : d->app->virtual_trader;
-		if (only != NULL && strcmp(only, name) != 0)
+	if (d->app->main_trader != NULL)
+		main = llm_find(d->app->main_trader);
+	for (i = 0; i <= LLM_COUNT; i++) {
+		/* Slot 0 is the main trader's; the table follows without it. */
+		llm = i == 0 ? main : &all[i - 1];
+		if (llm == NULL || (i > 0 && llm == main) ||
+		    (only != NULL && llm != only))
 			continue;
-		d->seats[d->nseats].name = name;
-		d->seats[d->nseats].is_main = main != NULL &&
-		    strcmp(main, name) == 0;
+		d->seats[d->nseats].llm = llm;
+		d->seats[d->nseats].is_main = llm == main;
 		d->seats[d->nseats].ask = 1;
 		d->nseats++;
 	}
@@ -197,7 +164,8 @@ check_decided(struct decide *d, tb_err *e)
 
 	for (i = 0; i < d->nseats; i++) {
 		s = &d->seats[i];
-		if (llm_decided(d->app->db, d->app->day, s->name, &yes, e) != 0)
+		if (llm_decided(d->app->db, d->app->day, s->llm->name, &yes,
+		    e) != 0)
 			return e->code;
 		if (yes && !d->app->force) {
 			s->ask = 0;
@@ -205,7 +173,7 @@ check_decided(struct decide *d, tb_err *e)
 			s->not_asked = "already decided (use --force to decide "
 			    "again)";
 			log_info("%s already decided for %s; not asked again",
-			    s->name, d->app->day);
+			    s->llm->name, d->app->day);
 		}
 	}
 	return 0;
@@ -262,7 +230,7 @@ fetch_market(struct decide *d, tb_err *e)
 	}
 	log_info("market data for the top %zu of %zu tickers", n, d->ndigest);
 	if ((rc = market_fetch(d->app->db, &d->app->cfg, d->app->day, symbols,
-	    n, MARKET_PARALLEL, &d->market, e)) != 0)
+	    n, 0, &d->market, e)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		q = &d->market.quotes[i];
@@ -290,23 +258,24 @@ prepare_seat(struct decide *d, struct seat *s, tb_err *e)
 	const cJSON *posts;
 	double budget;
 
-	if (llm_kept_picks(app->db, app->day, s->name, &s->kept, &s->kept_eur,
-	    e) != 0)
+	if (llm_kept_picks(app->db, app->day, s->llm->name, &s->kept,
+	    &s->kept_eur, e) != 0)
 		return e->code;
 	budget = app->cfg.daily_budget_eur - s->kept_eur;
 	if (budget < 0)
 		budget = 0;
 	if (s->kept > 0)
 		log_warn("%s: keeping %zu earlier picks that have trades or a "
-		    "decision (%.2f EUR); %.2f EUR left to pick", s->name,
+		    "decision (%.2f EUR); %.2f EUR left to pick", s->llm->name,
 		    s->kept, s->kept_eur, budget);
-	if (portfolio_load(app->db, s->name, app->day, &s->portfolio, e) != 0)
+	if (portfolio_load(app->db, s->llm->name, app->day, &s->portfolio,
+	    e) != 0)
 		return e->code;
 
 	memset(&in, 0, sizeof in);
 	in.date = app->day;
 	in.weekday = weekday_names[date_weekday(&app->date)];
-	in.llm_name = s->name;
+	in.llm_name = s->llm->name;
 	in.is_main = s->is_main;
 	in.budget_eur = budget;
 	in.max_picks = (int)app->cfg.max_picks;
@@ -315,19 +284,18 @@ prepare_seat(struct decide *d, struct seat *s, tb_err *e)
 	in.candidates = d->cands;
 	in.ncandidates = d->ncands;
 	in.portfolio = &s->portfolio;
-	in.style = strcmp(s->name, "claude") == 0 ? PROMPT_TOOL : PROMPT_TEXT;
+	in.style = s->llm->style;
 	if (prompt_build(&in, &s->prompt, e) != 0)
 		return e->code;
 
-	s->job.llm_name = s->name;
+	s->job.llm = s->llm;
 	s->job.cfg = &app->cfg;
 	s->job.prompt = &s->prompt;
-	s->job.style = in.style;
 	s->job.candidates = d->cand_symbols;
 	s->job.ncandidates = d->ncands;
 	s->job.max_picks = in.max_picks;
 	s->job.budget_eur = budget;
-	s->job.timeout_ms = d->timeout_ms;
+	s->job.timeout_s = app->cfg.llm_timeout_seconds;
 	return 0;
 }
 
@@ -335,7 +303,7 @@ prepare_seat(struct decide *d, struct seat *s, tb_err *e)
 static int
 run_llms(struct decide *d, tb_err *e)
 {
-	struct llm_job *jobs[NLLMS];
+	struct llm_job *jobs[LLM_COUNT];
 	struct seat *s;
 	size_t i, n = 0;
 
@@ -347,7 +315,7 @@ run_llms(struct decide *d, tb_err *e)
 		if (prepare_seat(d, s, &s->err) != 0) {
 			if (s->err.code == TB_EINTERNAL)
 				return tb_errf(e, TB_EINTERNAL, "%s", s->err.msg);
-			log_error("%s: %s", s->name, s->err.msg);
+			log_error("%s: %s", s->llm->name, s->err.msg);
 			continue;
 		}
 		s->decide = d;
@@ -389,15 +357,15 @@ store_seat(struct decide *d, struct seat *s, tb_err *e)
 	size_t i;
 
 	for (i = 0; i < s->job.picks.nnotes; i++)
-		log_warn("%s: %s", s->name, s->job.picks.notes[i]);
+		log_warn("%s: %s", s->llm->name, s->job.picks.notes[i]);
 	if (llm_store(d->app->db, d->app->day, &s->job, s->is_main,
 	    &s->stored, e) != 0)
 		return e->code;
 	if (s->job.ok)
-		log_info("%s: %zu picks stored (%zu in the answer)", s->name,
-		    s->stored.stored, s->job.answered);
+		log_info("%s: %zu picks stored (%zu in the answer)",
+		    s->llm->name, s->stored.stored, s->job.answered);
 	else
-		log_error("%s: %s", s->name, s->job.err.msg);
+		log_error("%s: %s", s->llm->name, s->job.err.msg);
 	return 0;
 }
 
@@ -477,11 +445,11 @@ summarise(struct decide *d)
 	llms = cJSON_AddObjectToObject(sum, "llms");
 	failed = cJSON_CreateArray();
 	for (i = 0; i < d->nseats; i++) {
-		cJSON_AddItemToObject(llms, d->seats[i].name,
+		cJSON_AddItemToObject(llms, d->seats[i].llm->name,
 		    seat_summary(&d->seats[i]));
 		if (d->seats[i].ask && !d->seats[i].job.ok)
 			cJSON_AddItemToArray(failed,
-			    cJSON_CreateString(d->seats[i].name));
+			    cJSON_CreateString(d->seats[i].llm->name));
 	}
 	if (cJSON_GetArraySize(failed) > 0)
 		cJSON_AddItemToObject(sum, "failed", failed);
@@ -521,18 +489,18 @@ outcome(struct decide *d, tb_err *e)
 			first_failed = s;
 		if (s->is_main)
 			return tb_errf(e, failure_code(s), "%s, the main "
-			    "trader, failed: %s", s->name, s->job.ran ?
+			    "trader, failed: %s", s->llm->name, s->job.ran ?
 			    s->job.err.msg : s->err.msg);
 	}
 	if (!main_in_run && asked > 0 && failed == asked)
 		return tb_errf(e, failure_code(first_failed), "%s failed: %s",
-		    first_failed->name, first_failed->job.ran ?
+		    first_failed->llm->name, first_failed->job.ran ?
 		    first_failed->job.err.msg : first_failed->err.msg);
 	return 0;
 }
 
 static int
-decide(struct decide *d, const char *only)
+decide(struct decide *d, const struct llm *only)
 {
 	struct tb_app *app = d->app;
 	tb_err e;
@@ -540,8 +508,6 @@ decide(struct decide *d, const char *only)
 	int rc;
 
 	tb_err_clear(&e);
-	if ((rc = llm_timeout(&d->timeout_ms, &e)) != 0)
-		return app_fail(app, &e);
 	choose_seats(d, only);
 	if ((rc = check_decided(d, &e)) != 0)
 		goto fail;

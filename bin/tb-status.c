@@ -169,6 +169,23 @@ flatten_by_llm(const cJSON *by, int arrays)
 	return flat;
 }
 
+/* The broker account as tb-execute last saw it that day. */
+static void
+print_account(const cJSON *acct)
+{
+	if (!cJSON_IsObject(acct)) {
+		printf("\nACCOUNT  (not read)\n");
+		return;
+	}
+	printf("\nACCOUNT  %.2f %s free to trade before the orders of %s",
+	    num(acct, "cash_available"), str(acct, "currency"),
+	    str(acct, "seen_at"));
+	if (cJSON_IsNumber(cJSON_GetObjectItem(acct, "budget")))
+		printf("; daily budget %.2f %s", num(acct, "budget"),
+		    str(acct, "currency"));
+	printf("\n");
+}
+
 static void
 print_day(const cJSON *doc)
 {
@@ -226,6 +243,7 @@ print_day(const cJSON *doc)
 	else
 		printf("\nAPPROVAL  (none)\n");
 	print_table("TRADES", cJSON_GetObjectItem(doc, "trades"), trades, 13);
+	print_account(cJSON_GetObjectItem(doc, "account"));
 	printf("\nTOTALS  orders placed %.0f, skipped %.0f, failed %.0f, "
 	    "unknown %.0f; virtual booked %.0f; EUR real %.2f, virtual %.2f\n",
 	    num(totals, "orders_placed"), num(totals, "orders_skipped"),

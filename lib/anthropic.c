@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
 #include "picks.h"
 
 static char	*api_error(const char *, char *, size_t);
+static int	 spend_limit(const struct http_request *);
+static int	 failed(struct llm_exchange *, const struct http_request *,
+		    tb_err *);
 
 char *
 anthropic_body(const struct llm_exchange *x)
@@ -20,7 +22,7 @@ anthropic_body(const struct llm_exchange *x)
 
 	if ((body = cJSON_CreateObject()) == NULL)
 		return NULL;
-	if (cJSON_AddStringToObject(body, "model", x->cfg->claude_model) ==
+	if (cJSON_AddStringToObject(body, "model", x->model) ==
 	    NULL || cJSON_AddNumberToObject(body, "max_tokens",
 	    ANTHROPIC_MAX_TOKENS) == NULL ||
 	    cJSON_AddStringToObject(body, "system", x->system) == NULL ||
@@ -152,35 +154,66 @@ api_error(const char *body, char *buf, size_t bufsz)
 	return buf;
 }
 
-enum http_verdict
-anthropic_classify(const struct http_request *r, void *arg)
+/* A 429 saying the spend limit is reached, which waiting does not lift. */
+static int
+spend_limit(const struct http_request *r)
 {
 	cJSON *doc;
 	const cJSON *code;
-	int spend = 0;
+	int yes;
+
+	if (r->response == NULL ||
+	    (doc = llm_parse(r->response, r->response_len)) == NULL)
+		return 0;
+	code = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(doc, "error"), "details"),
+	    "error_code");
+	yes = cJSON_IsString(code) &&
+	    strcmp(code->valuestring, "enforced_spend_limit_reached") == 0;
+	cJSON_Delete(doc);
+	return yes;
+}
+
+enum http_verdict
+anthropic_classify(const struct http_request *r, void *arg)
+{
+	char should[16];
+	const char *v;
 
 	(void)arg;
-	if (r->status == 0)
+	if (r->status == 0 || r->transport_error != 0)
 		return HTTP_RETRY;
 	if (r->status >= 200 && r->status <= 299)
 		return HTTP_DONE;
-	if (r->status == 429) {
-		if (r->response != NULL &&
-		    (doc = llm_parse(r->response, r->response_len)) != NULL) {
-			code = cJSON_GetObjectItemCaseSensitive(
-			    cJSON_GetObjectItemCaseSensitive(
-			    cJSON_GetObjectItemCaseSensitive(doc, "error"),
-			    "details"), "error_code");
-			spend = cJSON_IsString(code) && strcmp(
-			    code->valuestring, "enforced_spend_limit_reached")
-			    == 0;
-			cJSON_Delete(doc);
-		}
-		return spend ? HTTP_FAIL : HTTP_RETRY;
-	}
-	if (r->status == 408 || r->status == 409 || r->status >= 500)
+	v = http_header(r, "x-should-retry", should, sizeof should);
+	if (v != NULL && strcmp(v, "false") == 0)
+		return HTTP_FAIL;
+	if (r->status == 429 && spend_limit(r))
+		return HTTP_FAIL;
+	if (v != NULL && strcmp(v, "true") == 0)
+		return HTTP_RETRY;
+	if (r->status == 408 || r->status == 409 || r->status == 424 ||
+	    r->status == 429 || r->status >= 500)
 		return HTTP_RETRY;
 	return HTTP_FAIL;
+}
+
+/* A request that got no usable answer: say why, and whether to retry. */
+static int
+failed(struct llm_exchange *x, const struct http_request *r, tb_err *e)
+{
+	char why[400];
+
+	x->raw = llm_redact(r->response);
+	x->retry = anthropic_classify(r, NULL) == HTTP_RETRY;
+	x->retry_after_s = llm_retry_after(r);
+	if (r->status == 0 || r->transport_error != 0)
+		return tb_errf(e, TB_EUNAVAIL, "%s", r->error);
+	if (api_error(r->response, why, sizeof why) != NULL)
+		return tb_errf(e, TB_EUNAVAIL, "anthropic: HTTP %ld: %s",
+		    r->status, why);
+	return tb_errf(e, TB_EUNAVAIL, "anthropic: HTTP %ld", r->status);
 }
 
 int
@@ -188,45 +221,34 @@ anthropic_exchange(struct llm_exchange *x, tb_err *e)
 {
 	struct http_request req;
 	char *url = NULL, *key_header = NULL, *body = NULL;
-	char why[400];
 	tb_err he;
 	int rc;
 
-	if (x->cfg->anthropic_api_key == NULL ||
-	    x->cfg->anthropic_api_key[0] == '\0')
+	if (x->api_key == NULL || x->api_key[0] == '\0')
 		return tb_errf(e, TB_ECONFIG, "ANTHROPIC_API_KEY is not set");
-	if (asprintf(&url, "%s/v1/messages", x->cfg->anthropic_base_url) < 0)
+	if (asprintf(&url, "%s/v1/messages", x->base_url) < 0)
 		url = NULL;
-	if (asprintf(&key_header, "x-api-key: %s",
-	    x->cfg->anthropic_api_key) < 0)
+	if (asprintf(&key_header, "x-api-key: %s", x->api_key) < 0)
 		key_header = NULL;
 	if (url == NULL || key_header == NULL ||
 	    (body = anthropic_body(x)) == NULL) {
 		rc = tb_errf(e, TB_EINTERNAL, "anthropic: out of memory");
 		goto out;
 	}
-	http_request_init(&req, "anthropic", "POST", url);
+	llm_request(&req, x, "anthropic", url, body);
 	req.headers[0] = key_header;
 	req.headers[1] = "anthropic-version: " ANTHROPIC_VERSION;
 	req.headers[2] = "content-type: application/json";
-	req.body = body;
-	req.body_len = strlen(body);
-	req.timeout_ms = x->timeout_ms > 0 ? x->timeout_ms : LLM_TIMEOUT_MS;
-	req.classify = anthropic_classify;
 	tb_err_clear(&he);
 	rc = http_perform(&req, &he);
 	x->http_status = req.status;
 	x->latency_ms = (long)(req.elapsed_s * 1000.0);
 	if (rc == 0)
 		rc = anthropic_parse(x, req.response, e);
-	else {
-		x->raw = llm_redact(req.response);
-		if (rc != TB_EINTERNAL && api_error(req.response, why,
-		    sizeof why) != NULL)
-			rc = tb_errf(e, rc, "anthropic: %s (%s)", why, req.error);
-		else
-			rc = tb_errf(e, rc, "%s", he.msg);
-	}
+	else if (rc == TB_EINTERNAL)
+		rc = tb_errf(e, rc, "%s", he.msg);
+	else
+		rc = failed(x, &req, e);
 	http_request_reset(&req);
 out:
 	free(body);

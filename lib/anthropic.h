@@ -12,11 +12,14 @@
  * "max_tokens" means it was cut short; an answer without the tool call is
  * unusable too (both set x->problem, for the corrective retry).
  *
- * Retries (the HTTP layer's, judged by anthropic_classify): 408, 409,
- * 429, 5xx (529 overloaded included) and transport failures, honouring
- * retry-after; never a 429 whose error.details.error_code is
- * "enforced_spend_limit_reached" (waiting does not raise a spend limit),
- * nor other 4xx.
+ * One request per call; lib/llm.c retries (see llm.h, Time) when
+ * anthropic_classify says so, as the official SDKs decide: a header
+ * x-should-retry "false" or "true" is obeyed, except that a 429 whose
+ * error.details.error_code is "enforced_spend_limit_reached" is never
+ * retried (waiting does not raise a spend limit); else 408, 409, 424,
+ * 429, 5xx (529 overloaded included) and transport failures are retried,
+ * other statuses not.  The wait the server asks for is retry-after-ms or
+ * retry-after (x->retry_after_s).
  */
 #ifndef TB_ANTHROPIC_H
 #define TB_ANTHROPIC_H
@@ -25,18 +28,19 @@
 
 #include "err.h"
 #include "http.h"
-#include "llm.h"
+#include "llm_wire.h"
 
 #define ANTHROPIC_VERSION	"2023-06-01"
 #define ANTHROPIC_MAX_TOKENS	2048
 
 /*
- * Send the exchange and parse the answer into x (answer, raw, tokens,
- * problem).  Returns 0 when the API answered 2xx with a message, else:
- * TB_ECONFIG "ANTHROPIC_API_KEY is not set"; TB_EUNAVAIL for HTTP and
- * transport failures and error bodies, the message naming the API's
- * error type and message ("anthropic: HTTP 529 overloaded_error:
- * Overloaded (3 attempts)"); TB_EINTERNAL for memory.
+ * The llm_wire_fn of Claude: send the exchange and parse the answer into
+ * x (answer, raw, tokens, problem).  Returns 0 when the API answered 2xx
+ * with a message, else: TB_ECONFIG "ANTHROPIC_API_KEY is not set";
+ * TB_EUNAVAIL for HTTP and transport failures and error bodies, the
+ * message naming the status and the API's error type and message
+ * ("anthropic: HTTP 529: overloaded_error: Overloaded"), x->retry and
+ * x->retry_after_s saying whether and when to ask again; TB_EINTERNAL.
  */
 int	anthropic_exchange(struct llm_exchange *x, tb_err *e);
 
@@ -49,7 +53,10 @@ char	*anthropic_body(const struct llm_exchange *x);
  */
 int	anthropic_parse(struct llm_exchange *x, const char *body, tb_err *e);
 
-/* The retry verdict for an attempt (see the top of this file). */
+/*
+ * The retry verdict for a request (see the top of this file), an
+ * http_classify_fn: HTTP_DONE for 2xx, HTTP_RETRY, HTTP_FAIL.
+ */
 enum http_verdict anthropic_classify(const struct http_request *r,
 	    void *arg);
 

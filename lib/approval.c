@@ -14,6 +14,8 @@
 #include "clock.h"
 #include "db.h"
 #include "log.h"
+#include "money.h"
+#include "util.h"
 
 /* Longest error excerpt of a failed LLM run quoted in a summary. */
 #define REASON_EXCERPT 200
@@ -116,26 +118,11 @@ pick_sane(const struct approval_pick *p, const struct approval_pick *prev,
 	return 0;
 }
 
-static int
-grow_picks(struct approval_picks *ap, size_t *cap, tb_err *e)
-{
-	struct approval_pick *n;
-	size_t want;
-
-	if (ap->npicks < *cap)
-		return 0;
-	want = *cap ? *cap * 2 : 8;
-	if ((n = reallocarray(ap->picks, want, sizeof *n)) == NULL)
-		return oom(e);
-	ap->picks = n;
-	*cap = want;
-	return 0;
-}
-
 int
 approval_load(sqlite3 *db, const char *date, const char *llm_name,
     struct approval_picks *ap, tb_err *e)
 {
+	struct approval_pick *grown;
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	int rc = 0, step;
@@ -155,8 +142,12 @@ approval_load(sqlite3 *db, const char *date, const char *llm_name,
 	db_bind_text(st, 1, date);
 	db_bind_text(st, 2, llm_name);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((rc = grow_picks(ap, &cap, e)) != 0)
+		if ((grown = util_grow(ap->picks, &cap, ap->npicks + 1,
+		    sizeof *grown)) == NULL) {
+			rc = oom(e);
 			break;
+		}
+		ap->picks = grown;
 		rc = pick_from_row(st, &ap->picks[ap->npicks], e);
 		ap->npicks++;
 		if (rc == 0)
@@ -271,6 +262,23 @@ approval_no_picks_reason(sqlite3 *db, const char *date, const char *llm_name,
 		*reason = NULL;
 		return oom(e);
 	}
+	return 0;
+}
+
+int
+approval_decision_copy(struct approval_decision *dst,
+    const struct approval_decision *src, tb_err *e)
+{
+	memset(dst, 0, sizeof *dst);
+	dst->choice = src->choice;
+	if (src->nindices == 0)
+		return 0;
+	if ((dst->indices = calloc(src->nindices, sizeof *dst->indices)) ==
+	    NULL)
+		return oom(e);
+	memcpy(dst->indices, src->indices, src->nindices *
+	    sizeof *dst->indices);
+	dst->nindices = src->nindices;
 	return 0;
 }
 
@@ -459,20 +467,17 @@ parse_number(const char *s, size_t n, int *v, tb_err *e)
 static int
 add_index(struct approval_decision *d, size_t *cap, int v, tb_err *e)
 {
-	size_t i, want;
+	size_t i;
 	int *n;
 
 	for (i = 0; i < d->nindices; i++)
 		if (d->indices[i] == v)
 			return tb_errf(e, TB_EDATA, "pick %d is listed twice",
 			    v);
-	if (d->nindices == *cap) {
-		want = *cap ? *cap * 2 : 8;
-		if ((n = reallocarray(d->indices, want, sizeof *n)) == NULL)
-			return oom(e);
-		d->indices = n;
-		*cap = want;
-	}
+	if ((n = util_grow(d->indices, cap, d->nindices + 1, sizeof *n)) ==
+	    NULL)
+		return oom(e);
+	d->indices = n;
 	d->indices[d->nindices++] = v;
 	return 0;
 }
@@ -654,30 +659,42 @@ double
 approval_amount(const struct approval_picks *ap,
     const struct approval_decision *d, size_t *napproved)
 {
-	long long cents = 0;
+	money_cents cents = 0;
 	size_t i, n = 0;
 
 	for (i = 0; i < ap->npicks; i++) {
 		if (!approval_approves(d, ap->picks[i].index))
 			continue;
-		cents += llround(ap->picks[i].amount_eur * 100.0);
+		if (money_down(ap->picks[i].amount_eur) > 0)
+			cents += money_down(ap->picks[i].amount_eur);
 		n++;
 	}
 	if (napproved != NULL)
 		*napproved = n;
-	return (double)cents / 100.0;
+	return money_major(cents);
 }
 
 int
 approval_check_budget(const struct approval_picks *ap,
     const struct approval_decision *d, double budget_eur, tb_err *e)
 {
-	double total = approval_amount(ap, d, NULL);
+	double *amounts;
+	money_cents total;
+	size_t i, n = 0;
+	int fits;
 
-	if (llround(total * 100.0) > llround(budget_eur * 100.0))
+	if ((amounts = calloc(ap->npicks + 1, sizeof *amounts)) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "approval: out of memory");
+	for (i = 0; i < ap->npicks; i++)
+		if (approval_approves(d, ap->picks[i].index))
+			amounts[n++] = ap->picks[i].amount_eur;
+	fits = money_fits(amounts, n, budget_eur, &total) == 0;
+	free(amounts);
+	if (!fits)
 		return tb_errf(e, TB_EDATA, "the approved picks of %s total "
 		    "%.2f EUR, more than daily_budget_eur %.2f: refusing to "
-		    "approve them", ap->llm_name, total, budget_eur);
+		    "approve them", ap->llm_name, money_major(total),
+		    budget_eur);
 	return 0;
 }
 
@@ -786,23 +803,14 @@ fill_record(struct approval_record *r, long long id, const char *llm_name,
 {
 	memset(r, 0, sizeof *r);
 	r->id = id;
-	r->decision.choice = d->choice;
 	if ((r->llm_name = strdup(llm_name)) == NULL ||
 	    (r->decided_by = strdup(decided_by)) == NULL ||
-	    (r->decided_at = strdup(now)) == NULL)
-		goto fail;
-	if (d->nindices > 0) {
-		if ((r->decision.indices = calloc(d->nindices,
-		    sizeof *d->indices)) == NULL)
-			goto fail;
-		memcpy(r->decision.indices, d->indices,
-		    d->nindices * sizeof *d->indices);
-		r->decision.nindices = d->nindices;
+	    (r->decided_at = strdup(now)) == NULL ||
+	    approval_decision_copy(&r->decision, d, e) != 0) {
+		approval_record_free(r);
+		return oom(e);
 	}
 	return 0;
-fail:
-	approval_record_free(r);
-	return oom(e);
 }
 
 /* The checks and writes of approval_store; the caller holds the transaction. */

@@ -175,6 +175,10 @@ double	approval_amount(const struct approval_picks *ap,
 int	approval_check_budget(const struct approval_picks *ap,
 	    const struct approval_decision *d, double budget_eur, tb_err *e);
 
+/* A deep copy of src into *dst (approval_decision_free); TB_EINTERNAL. */
+int	approval_decision_copy(struct approval_decision *dst,
+	    const struct approval_decision *src, tb_err *e);
+
 void	approval_decision_free(struct approval_decision *d);
 void	approval_record_free(struct approval_record *r);
 

@@ -345,24 +345,34 @@ read_series(const cJSON *result, struct chart *c, tb_err *e)
 	return 0;
 }
 
+/* The last close of the series dated before the price's day, or NAN. */
+static double
+prior_close(const struct chart *c)
+{
+	long long today;
+	size_t i;
+
+	if (c->n == 0)
+		return NAN;
+	today = c->market_time != 0 ? day_of(c->market_time, c->gmtoffset) :
+	    c->day[c->n - 1];
+	for (i = c->n; i > 0; i--)
+		if (c->day[i - 1] < today)
+			return c->close[i - 1];
+	return NAN;
+}
+
 /* See chart.h for why chartPreviousClose comes last. */
 static double
 previous_close(const struct chart *c, const cJSON *meta)
 {
-	long long today;
-	size_t i;
 	double v;
 
 	v = meta_number(meta, "previousClose");
 	if (!isnan(v))
 		return v;
-	if (c->n > 0) {
-		today = c->market_time != 0 ?
-		    day_of(c->market_time, c->gmtoffset) : c->day[c->n - 1];
-		for (i = c->n; i > 0; i--)
-			if (c->day[i - 1] < today)
-				return c->close[i - 1];
-	}
+	if (!isnan(c->prior_close))
+		return c->prior_close;
 	return meta_number(meta, "chartPreviousClose");
 }
 
@@ -388,6 +398,7 @@ derive(struct chart *c, const cJSON *meta)
 {
 	size_t i;
 
+	c->prior_close = prior_close(c);
 	c->previous_close = previous_close(c, meta);
 	c->change_1d_pct = NAN;
 	if (!isnan(c->previous_close) && c->previous_close != 0.0)

@@ -23,6 +23,11 @@
  *                   requested range (6 months back for range=6mo), so it is
  *                   only the previous day's close when the series has no
  *                   earlier bar.
+ *   prior_close     the last close of the series dated before the
+ *                   price's day (meta.regularMarketTime's day, else the
+ *                   last row's), from the series alone: the reference a
+ *                   price is checked against (price.h), which a slip in
+ *                   meta's own fields cannot move.
  *   change_1d_pct   price against previous_close.
  *   change_5d_pct, change_1m_pct   the last close against the close 5 and
  *                   21 bars earlier.
@@ -59,6 +64,7 @@ struct chart {
 
 	double	 price;			/* regularMarketPrice, else last close */
 	double	 previous_close;
+	double	 prior_close;		/* series only: see below */
 	double	 change_1d_pct;
 	double	 change_5d_pct;
 	double	 change_1m_pct;

@@ -136,6 +136,7 @@ static const struct config_spec config_specs[] = {
 	    "whole seconds"),
 	WHOLE("t212_timeout_seconds", "30", t212_timeout_seconds, 1, 600,
 	    "whole seconds"),
+	TEXT("eodhd_base_url", "https://eodhd.com", apply_url, eodhd_base_url),
 };
 #define NSPECS (sizeof config_specs / sizeof config_specs[0])
 _Static_assert(NSPECS == CONFIG_NKEYS, "CONFIG_NKEYS counts config_specs");
@@ -152,13 +153,14 @@ const char *const config_keys[] = {
 	"scheduler_report_time", "benchmark_symbol", "virtual_fx_fee_pct",
 	"market_parallel", "llm_timeout_seconds", "reddit_username",
 	"reddit_timeout_seconds", "yahoo_timeout_seconds",
-	"t212_timeout_seconds", NULL
+	"t212_timeout_seconds", "eodhd_base_url", NULL
 };
 
+/* In the order of secret_slot's fields. */
 const char *const config_secrets[] = {
 	"ANTHROPIC_API_KEY", "MINIMAX_API_KEY", "T212_API_KEY",
 	"T212_API_SECRET", "REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET",
-	"REDDIT_USER_AGENT", NULL
+	"REDDIT_USER_AGENT", "EODHD_API_KEY", NULL
 };
 _Static_assert(sizeof config_secrets / sizeof config_secrets[0] ==
     CONFIG_NSECRETS + 1, "CONFIG_NSECRETS counts config_secrets");
@@ -937,15 +939,17 @@ env_file_value(char *v)
 	return v;
 }
 
-static int
-is_secret(const char *name)
+
+/* The index of name in config_secrets, or CONFIG_NSECRETS. */
+static size_t
+secret_index(const char *name)
 {
 	size_t i;
 
-	for (i = 0; config_secrets[i] != NULL; i++)
+	for (i = 0; i < CONFIG_NSECRETS; i++)
 		if (strcmp(config_secrets[i], name) == 0)
-			return 1;
-	return 0;
+			break;
+	return i;
 }
 
 static int
@@ -968,7 +972,7 @@ env_file_name_ok(const char *name, const char *path, int line, tb_err *e)
 {
 	char upper[64];
 
-	if (is_secret(name) || config_env_key(name) != NULL)
+	if (secret_index(name) < CONFIG_NSECRETS || config_env_key(name) != NULL)
 		return 0;
 	if (strcmp(name, "TB_HOME") == 0 || strcmp(name, "TB_CONFIG") == 0)
 		return tb_errf(e, TB_ECONFIG, "config: %s line %d: %s cannot "
@@ -1080,7 +1084,8 @@ secret_slot(struct tb_config *c, size_t i)
 	char **slots[CONFIG_NSECRETS] = {
 		&c->anthropic_api_key, &c->minimax_api_key, &c->t212_api_key,
 		&c->t212_api_secret, &c->reddit_client_id,
-		&c->reddit_client_secret, &c->reddit_user_agent
+		&c->reddit_client_secret, &c->reddit_user_agent,
+		&c->eodhd_api_key
 	};
 
 	return slots[i];
@@ -1103,8 +1108,8 @@ env_file_secret(const struct env_file *ef, const char *name)
 static int
 load_secrets(struct tb_config *c, const struct env_file *ef, tb_err *e)
 {
+	size_t i, agent = secret_index("REDDIT_USER_AGENT");
 	const char *v;
-	size_t i;
 	int rc;
 
 	for (i = 0; i < CONFIG_NSECRETS; i++) {
@@ -1119,12 +1124,12 @@ load_secrets(struct tb_config *c, const struct env_file *ef, tb_err *e)
 		}
 		if ((rc = set_string(secret_slot(c, i), v, e)) != 0)
 			return rc;
-		if (strcmp(config_secrets[i], "REDDIT_USER_AGENT") != 0)
+		if (i != agent)
 			log_secret(v);
 	}
 	if (c->reddit_user_agent != NULL)
 		return 0;
-	c->secret_sources[CONFIG_NSECRETS - 1] = CONFIG_DEFAULT;
+	c->secret_sources[agent] = CONFIG_DEFAULT;
 	return set_string(&c->reddit_user_agent, DEFAULT_USER_AGENT, e);
 }
 
@@ -1205,12 +1210,9 @@ config_value(const struct tb_config *c, const char *key,
 enum config_source
 config_secret_source(const struct tb_config *c, const char *name)
 {
-	size_t i;
+	size_t i = secret_index(name);
 
-	for (i = 0; i < CONFIG_NSECRETS; i++)
-		if (strcmp(config_secrets[i], name) == 0)
-			return c->secret_sources[i];
-	return CONFIG_UNSET;
+	return i < CONFIG_NSECRETS ? c->secret_sources[i] : CONFIG_UNSET;
 }
 
 const char *
@@ -1242,7 +1244,8 @@ config_free(struct tb_config *c)
 		&c->alert_command, &c->benchmark_symbol, &c->reddit_username,
 		&c->anthropic_api_key, &c->minimax_api_key, &c->t212_api_key,
 		&c->t212_api_secret, &c->reddit_client_id,
-		&c->reddit_client_secret, &c->reddit_user_agent
+		&c->reddit_client_secret, &c->reddit_user_agent,
+		&c->eodhd_base_url, &c->eodhd_api_key
 	};
 	size_t i;
 

@@ -57,8 +57,8 @@
 
 #define CONFIG_MAX_TIMES 8
 #define CONFIG_MAX_LIST 64
-#define CONFIG_NKEYS 33		/* entries of config_keys */
-#define CONFIG_NSECRETS 7	/* entries of config_secrets */
+#define CONFIG_NKEYS 34		/* entries of config_keys */
+#define CONFIG_NSECRETS 8	/* entries of config_secrets */
 
 enum approval_action { APPROVE_ALL, REJECT_ALL };
 
@@ -114,6 +114,7 @@ struct tb_config {
 	long reddit_timeout_seconds;
 	long yahoo_timeout_seconds;
 	long t212_timeout_seconds;
+	char *eodhd_base_url;		/* the second price source (eodhd.h) */
 
 	/* Secrets: NULL when not set.  Never log, store or print them. */
 	char *anthropic_api_key;
@@ -123,6 +124,7 @@ struct tb_config {
 	char *reddit_client_id;
 	char *reddit_client_secret;
 	char *reddit_user_agent;	/* not secret; default provided */
+	char *eodhd_api_key;		/* the second price source's; NULL: off */
 
 	/*
 	 * Each key's effective value as text and where it came from, and

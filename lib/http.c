@@ -62,6 +62,9 @@ struct http_xfer {
 	size_t headers_len;	/* used length of r->response_headers */
 	size_t headers_cap;
 	int oversize;		/* the attempt was aborted at the size cap */
+	int idle;		/* the attempt was aborted at the idle limit */
+	double last_data;	/* monotonic time bytes last moved */
+	curl_off_t last_dl, last_ul;	/* byte counts then */
 	int nomem;		/* a callback could not allocate */
 	int ok;			/* the final outcome is a success */
 	char *failure;		/* full, unredacted final error, or NULL */
@@ -92,6 +95,8 @@ static int	buf_append(char **buf, size_t *len, size_t *cap,
 		    const char *data, size_t n);
 static size_t	on_body(char *data, size_t size, size_t nmemb, void *arg);
 static size_t	on_header(char *data, size_t size, size_t nmemb, void *arg);
+static int	on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+		    curl_off_t ultotal, curl_off_t ulnow);
 static int	xfer_setup(struct http_xfer *x, tb_err *e);
 static void	xfer_free(struct http_xfer *x);
 static int	attempt_start(struct http_run *run, struct http_xfer *x);
@@ -106,6 +111,7 @@ static enum http_verdict default_verdict(const struct http_xfer *x);
 static int	transport_retryable(CURLcode code);
 static double	retry_wait(const struct http_xfer *x, double scale,
 		    double *asked);
+static double	backoff(int retry, double scale);
 static int	header_seconds(const struct http_request *r, const char *name,
 		    int allow_date, double *wait);
 static void	xfer_finish(struct http_run *run, struct http_xfer *x,
@@ -115,6 +121,7 @@ static int	run_loop(struct http_run *run, tb_err *e);
 static void	run_start_due(struct http_run *run, double now);
 static int	run_reap(struct http_run *run);
 static int	run_poll_ms(const struct http_run *run, double now);
+static int	idle_poll_ms(const struct http_run *run, int ms);
 static void	run_abort(struct http_run *run, const char *why);
 
 /*
@@ -388,11 +395,33 @@ run_poll_ms(const struct http_run *run, double now)
 			    (nearest < 0 || run->xfers[i].due < nearest))
 				nearest = run->xfers[i].due;
 	if (nearest < 0)
-		return HTTP_IDLE_POLL_MS;
+		return idle_poll_ms(run, HTTP_IDLE_POLL_MS);
 	ms = ceil((nearest - now) * 1000.0);
 	if (ms < 0)
 		return 0;
-	return ms > INT_MAX ? INT_MAX : (int)ms;
+	return idle_poll_ms(run, ms > INT_MAX ? INT_MAX : (int)ms);
+}
+
+/*
+ * At most a quarter of the shortest idle limit of the running transfers,
+ * so that a stalled one is cut within a quarter of its limit: curl only
+ * calls on_progress when it is woken.
+ */
+static int
+idle_poll_ms(const struct http_run *run, int ms)
+{
+	long quarter;
+	size_t i;
+
+	for (i = 0; i < run->n; i++) {
+		if (run->xfers[i].state != XFER_RUNNING ||
+		    run->xfers[i].r->idle_timeout_ms <= 0)
+			continue;
+		quarter = run->xfers[i].r->idle_timeout_ms / 4;
+		if (quarter < ms)
+			ms = quarter > 0 ? (int)quarter : 1;
+	}
+	return ms;
 }
 
 /* Fail every unfinished request because the loop itself broke. */
@@ -527,6 +556,11 @@ xfer_setup(struct http_xfer *x, tb_err *e)
 	SET(CURLOPT_HEADERFUNCTION, on_header);
 	SET(CURLOPT_HEADERDATA, x);
 	SET(CURLOPT_ERRORBUFFER, x->errbuf);
+	if (r->idle_timeout_ms > 0) {
+		SET(CURLOPT_NOPROGRESS, 0L);
+		SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+		SET(CURLOPT_XFERINFODATA, x);
+	}
 #undef SET
 	if (!ok || xfer_method(x) != 0)
 		return tb_errf(e, TB_EINTERNAL, "http: %s: curl_easy_setopt "
@@ -565,6 +599,9 @@ attempt_start(struct http_run *run, struct http_xfer *x)
 	r->connected = 0;
 	x->oversize = 0;
 	x->nomem = 0;
+	x->idle = 0;
+	x->last_data = now;
+	x->last_dl = x->last_ul = 0;
 	x->errbuf[0] = '\0';
 	if (r->attempts == 0) {
 		r->sent_at = time(NULL);
@@ -673,7 +710,7 @@ attempt_record(struct http_xfer *x, CURLcode code)
 		request_size = 0;
 	r->status = status;
 	r->transport_error = (int)code;
-	r->timed_out = code == CURLE_OPERATION_TIMEDOUT;
+	r->timed_out = code == CURLE_OPERATION_TIMEDOUT || x->idle;
 	if (code == CURLE_FILESIZE_EXCEEDED)
 		x->oversize = 1;
 	/*
@@ -706,6 +743,11 @@ attempt_reason(const struct http_xfer *x, char *buf, size_t bufsz)
 
 	if (code == CURLE_OK) {
 		snprintf(buf, bufsz, "HTTP %ld", r->status);
+		return;
+	}
+	if (x->idle) {
+		snprintf(buf, bufsz, "idle timeout: no data for %.1f s",
+		    r->idle_timeout_ms / 1000.0);
 		return;
 	}
 	switch (code) {
@@ -742,7 +784,7 @@ default_verdict(const struct http_xfer *x)
 	CURLcode code = (CURLcode)r->transport_error;
 
 	if (code != CURLE_OK) {
-		if (!transport_retryable(code))
+		if (!transport_retryable(code) && !x->idle)
 			return HTTP_FAIL;
 		/* The server cannot have acted on what it never received. */
 		return r->idempotent || !r->connected ? HTTP_RETRY : HTTP_FAIL;
@@ -791,21 +833,33 @@ static double
 retry_wait(const struct http_xfer *x, double scale, double *asked)
 {
 	const struct http_request *r = x->r;
-	double wait, jitter;
-	int retry;
 
 	*asked = 0;
 	if (r->status > 0 && (header_seconds(r, "Retry-After", 1, asked) ||
 	    (r->status == 429 && header_seconds(r, "X-Ratelimit-Reset", 0,
 	    asked))))
 		return *asked > x->max_wait_s ? -1 : *asked;
+	return backoff(r->attempts - 1, scale);
+}
 
-	retry = r->attempts - 1;	/* 0 before the first retry */
-	wait = HTTP_BACKOFF_FIRST_S * ldexp(1.0, retry > 10 ? 10 : retry);
+/* The jittered, capped backoff before retry n (0 first), times scale. */
+static double
+backoff(int retry, double scale)
+{
+	double wait, jitter;
+
+	wait = HTTP_BACKOFF_FIRST_S * ldexp(1.0, retry > 10 ? 10 :
+	    retry < 0 ? 0 : retry);
 	if (wait > HTTP_BACKOFF_MAX_S)
 		wait = HTTP_BACKOFF_MAX_S;
 	jitter = HTTP_BACKOFF_JITTER * (arc4random_uniform(10001) / 10000.0);
 	return wait * (1.0 - jitter) * scale;
+}
+
+double
+http_backoff_s(int retry)
+{
+	return backoff(retry, backoff_scale());
 }
 
 /*
@@ -926,6 +980,32 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 		return 0;
 	}
 	return n;
+}
+
+/*
+ * The idle limit: bytes moving either way keep the attempt alive; none
+ * for idle_timeout_ms aborts it (curl then ends it with
+ * CURLE_ABORTED_BY_CALLBACK, which attempt_record counts as timed out).
+ */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct http_xfer *x = arg;
+	double now = monotonic_now();
+
+	(void)dltotal;
+	(void)ultotal;
+	if (dlnow != x->last_dl || ulnow != x->last_ul) {
+		x->last_dl = dlnow;
+		x->last_ul = ulnow;
+		x->last_data = now;
+		return 0;
+	}
+	if ((now - x->last_data) * 1000.0 < (double)x->r->idle_timeout_ms)
+		return 0;
+	x->idle = 1;
+	return 1;
 }
 
 /*
@@ -1055,4 +1135,16 @@ http_basic_auth(const char *user, const char *password)
 	explicit_bzero(encoded, strlen(encoded));
 	free(encoded);
 	return header;
+}
+
+double
+http_backoff_scale(void)
+{
+	return backoff_scale();
+}
+
+double
+http_monotonic_ms(void)
+{
+	return monotonic_now() * 1000.0;
 }

@@ -48,7 +48,11 @@
  * Limits.  connect_timeout_ms (default 5000), timeout_ms (default 30000, per
  * attempt), max_response bytes (default 8 MiB): a larger body aborts the
  * transfer and fails the request ("response over N bytes"); the header
- * block is capped the same way.
+ * block is capped the same way.  idle_timeout_ms (default 0: none) is for
+ * streamed answers that must keep flowing: an attempt whose request and
+ * response bodies move no byte for that long (headers do not count) fails
+ * as timed out ("idle timeout: no data for N s", timed_out set, retried
+ * like a timeout); it is checked at least four times per limit.
  *
  * Secrets.  Header values and bodies are never logged.  URLs in log lines
  * and in error messages pass through log_redact().  Log lines name the
@@ -95,6 +99,7 @@ struct http_request {
 	int max_retries;		/* -1: default (2) */
 	long connect_timeout_ms;	/* 0: default */
 	long timeout_ms;		/* 0: default */
+	long idle_timeout_ms;		/* 0: none; see "Limits" */
 	size_t max_response;		/* 0: default */
 	int max_wait_s;			/* longest Retry-After honoured; 0: 60 */
 	http_classify_fn classify;	/* NULL: by status only */
@@ -160,6 +165,20 @@ int http_perform_all(struct http_request **reqs, size_t n, int parallel,
  * return NULL when it is absent or does not fit in bufsz. */
 const char *http_header(const struct http_request *r, const char *name,
     char *buf, size_t bufsz);
+
+/* TB_HTTP_BACKOFF_SCALE (see Retries above), 1 when unset or invalid. */
+double http_backoff_scale(void);
+
+/* Milliseconds of the monotonic clock. */
+double http_monotonic_ms(void);
+
+/*
+ * The backoff before retry n (0 for the first) of the retry policy above:
+ * 0.5 s * 2^n capped at 8 s, minus up to 25 % jitter, times
+ * TB_HTTP_BACKOFF_SCALE.  For callers that retry on their own (lib/llm.c,
+ * whose retries share one deadline).
+ */
+double http_backoff_s(int retry);
 
 /* Free the outputs and zero them, keeping the inputs. */
 void http_request_reset(struct http_request *r);

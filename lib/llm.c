@@ -4,8 +4,10 @@
  */
 #include "llm.h"
 
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +19,43 @@
 #include "log.h"
 #include "minimax.h"
 
-/* cJSON's parser writes a global: one parse at a time, in any thread. */
-static pthread_mutex_t parse_mutex = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * The LLMs.  Adding one is adding its provider module and a line here;
+ * llm_runs.provider and the prompt style come from this line only.
+ */
+static const struct llm llms[LLM_COUNT] = {
+	{ "claude", "anthropic", anthropic_exchange, PROMPT_TOOL, 0,
+	    offsetof(struct tb_config, claude_model),
+	    offsetof(struct tb_config, anthropic_api_key),
+	    offsetof(struct tb_config, anthropic_base_url) },
+	{ "minimax", "minimax", minimax_exchange, PROMPT_TEXT, 1,
+	    offsetof(struct tb_config, minimax_model),
+	    offsetof(struct tb_config, minimax_api_key),
+	    offsetof(struct tb_config, minimax_base_url) },
+};
+
+/* A job's time: its deadline (monotonic seconds) and idle limit. */
+struct deadline {
+	double at;
+	long idle_ms;
+};
 
 static void	 redact_err(tb_err *);
-static int	 ask(struct llm_job *, struct llm_exchange *, tb_err *);
+static double	 now_s(void);
+static void	 sleep_s(double);
+static int	 room_for(const struct deadline *, double);
+static void	 job_start(struct llm_job *, struct llm_exchange *,
+		    struct deadline *);
+static int	 attempt(struct llm_job *, struct llm_exchange *,
+		    const struct deadline *, char **, char **);
+static int	 correct(struct llm_job *, struct llm_exchange *,
+		    const struct deadline *, const char *, char **, char **);
+static int	 ask(struct llm_job *, struct llm_exchange *,
+		    const struct deadline *, tb_err *);
+static void	 limits(const struct llm_job *, struct llm_exchange *,
+		    const struct deadline *);
+static double	 retry_wait(const struct llm_exchange *, int, char *, size_t);
+static void	 say_tries(tb_err *, int, int);
 static int	 validate(struct llm_job *, struct llm_exchange *,
 		    struct pick_set *, size_t *, tb_err *);
 static char	*notes_json(const struct pick_set *);
@@ -35,47 +69,6 @@ static int	 insert_run(sqlite3 *, const char *, const struct llm_job *,
 static int	 replace_picks(sqlite3 *, const char *, const struct llm_job *,
 		    int, long long, struct llm_stored *, tb_err *);
 
-void
-llm_lock(void)
-{
-	pthread_mutex_lock(&parse_mutex);
-}
-
-void
-llm_unlock(void)
-{
-	pthread_mutex_unlock(&parse_mutex);
-}
-
-cJSON *
-llm_parse(const char *s, size_t len)
-{
-	cJSON *doc;
-
-	if (s == NULL)
-		return NULL;
-	llm_lock();
-	doc = cJSON_ParseWithLength(s, len);
-	llm_unlock();
-	return doc;
-}
-
-char *
-llm_redact(const char *s)
-{
-	char *out;
-	size_t size;
-
-	if (s == NULL)
-		return NULL;
-	/* "[REDACTED]" is 10 bytes and a secret at least 4: 3x is room. */
-	size = strlen(s) * 3 + 16;
-	if ((out = malloc(size)) == NULL)
-		return NULL;
-	log_redact(s, out, size);
-	return out;
-}
-
 /* An upstream message may quote a key back: scrub it in place. */
 static void
 redact_err(tb_err *e)
@@ -86,47 +79,173 @@ redact_err(tb_err *e)
 	memcpy(e->msg, clean, sizeof clean);
 }
 
-const char *
-llm_provider(const char *llm_name)
+const struct llm *
+llm_find(const char *name)
 {
-	if (strcmp(llm_name, "claude") == 0)
-		return "anthropic";
-	if (strcmp(llm_name, "minimax") == 0)
-		return "minimax";
+	size_t i;
+
+	for (i = 0; i < LLM_COUNT; i++)
+		if (strcmp(llms[i].name, name) == 0)
+			return &llms[i];
 	return NULL;
 }
 
+const struct llm *
+llm_all(void)
+{
+	return llms;
+}
+
+/* The char * setting at offset off of cfg. */
+static const char *
+setting(const struct tb_config *cfg, size_t off)
+{
+	return *(char *const *)(const void *)((const char *)cfg + off);
+}
+
 const char *
-llm_model(const struct tb_config *cfg, const char *llm_name)
+llm_model(const struct llm *llm, const struct tb_config *cfg)
 {
-	if (strcmp(llm_name, "claude") == 0)
-		return cfg->claude_model;
-	if (strcmp(llm_name, "minimax") == 0)
-		return cfg->minimax_model;
-	return NULL;
+	return setting(cfg, llm->model);
 }
 
-void
-llm_exchange_reset(struct llm_exchange *x)
+long
+llm_idle_ms(double timeout_s)
 {
-	free(x->raw);
-	free(x->text);
-	free(x->problem);
-	cJSON_Delete(x->answer);
-	x->raw = x->text = x->problem = NULL;
-	x->answer = NULL;
-	x->http_status = x->latency_ms = 0;
-	x->tokens_in = x->tokens_out = -1;
+	double ms = timeout_s * 1000.0 / 5.0;
+
+	if (ms < LLM_IDLE_MIN_MS)
+		return LLM_IDLE_MIN_MS;
+	if (ms > LLM_IDLE_MAX_MS)
+		return LLM_IDLE_MAX_MS;
+	return (long)ms;
 }
 
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_s(double s)
+{
+	struct timespec ts;
+
+	if (!(s > 0))
+		return;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * Whether a new request may start after waiting wait seconds: two idle
+ * limits of the deadline must remain (see llm.h, Time).
+ */
 static int
-ask(struct llm_job *job, struct llm_exchange *x, tb_err *e)
+room_for(const struct deadline *d, double wait)
 {
-	if (strcmp(job->llm_name, "claude") == 0)
-		return anthropic_exchange(x, e);
-	if (strcmp(job->llm_name, "minimax") == 0)
-		return minimax_exchange(x, e);
-	return tb_errf(e, TB_EINTERNAL, "no LLM named \"%s\"", job->llm_name);
+	return d->at - now_s() - wait >= 2.0 * d->idle_ms / 1000.0;
+}
+
+/*
+ * One attempt's request, and its retries while the provider says they
+ * may help: LLM_TRIES in all, within the deadline.
+ */
+static int
+ask(struct llm_job *job, struct llm_exchange *x, const struct deadline *d,
+    tb_err *e)
+{
+	char note[128];
+	double start = now_s(), wait;
+	int tries = 0, late = 0, rc;
+
+	for (;;) {
+		llm_exchange_reset(x);
+		limits(job, x, d);
+		tb_err_clear(e);
+		tries++;
+		rc = job->llm->wire(x, e);
+		if (rc == 0 || rc == TB_ECONFIG || rc == TB_EINTERNAL ||
+		    !x->retry || tries == LLM_TRIES)
+			break;
+		wait = retry_wait(x, tries - 1, note, sizeof note);
+		if (!room_for(d, wait)) {
+			late = 1;
+			break;
+		}
+		/* The provider's message names it. */
+		log_warn("%s; retry %d of %d in %.2f s%s", e->msg, tries,
+		    LLM_TRIES - 1, wait, note);
+		sleep_s(wait);
+	}
+	x->latency_ms = (long)((now_s() - start) * 1000.0);
+	if (rc != 0 && rc != TB_ECONFIG)
+		say_tries(e, tries, late);
+	return rc;
+}
+
+/* The next request's limits: what is left of the deadline, and idle. */
+static void
+limits(const struct llm_job *job, struct llm_exchange *x,
+    const struct deadline *d)
+{
+	double left_ms = (d->at - now_s()) * 1000.0;
+
+	x->timeout_ms = left_ms >= 1 ? (long)left_ms : 1;
+	x->idle_ms = job->llm->streams && d->idle_ms < x->timeout_ms ?
+	    d->idle_ms : 0;
+}
+
+/*
+ * The wait before retry n (0 first): the server's when it asked for at
+ * most LLM_RETRY_AFTER_MAX_S, else the backoff.  note says which.
+ */
+static double
+retry_wait(const struct llm_exchange *x, int n, char *note, size_t notesz)
+{
+	double asked = x->retry_after_s;
+
+	note[0] = '\0';
+	if (asked > 0 && asked <= LLM_RETRY_AFTER_MAX_S) {
+		snprintf(note, notesz, " (as the server asked)");
+		return asked;
+	}
+	if (asked > LLM_RETRY_AFTER_MAX_S)
+		snprintf(note, notesz, " (the server asked for %.0f s, over "
+		    "%.0f s: backing off instead)", asked,
+		    LLM_RETRY_AFTER_MAX_S);
+	return http_backoff_s(n);
+}
+
+/* Say in the error how many requests it took, and if time ran out. */
+static void
+say_tries(tb_err *e, int tries, int late)
+{
+	char tail[96];
+	size_t len = strlen(e->msg);
+
+	if (tries > 1 && late)
+		snprintf(tail, sizeof tail, " (%d attempts, no time left for "
+		    "another)", tries);
+	else if (tries > 1)
+		snprintf(tail, sizeof tail, " (%d attempts)", tries);
+	else if (late)
+		snprintf(tail, sizeof tail, " (no time left to try again)");
+	else
+		return;
+	/* A message too long for the tail loses its end, not the count. */
+	if (len + strlen(tail) >= sizeof e->msg) {
+		len = sizeof e->msg - strlen(tail) - 1;
+		while (len > 0 && ((unsigned char)e->msg[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(e->msg + len, tail, strlen(tail) + 1);
 }
 
 /*
@@ -239,75 +358,113 @@ int
 llm_run(struct llm_job *job)
 {
 	struct llm_exchange x;
-	struct llm_attempt *a;
+	struct deadline d;
 	char *previous = NULL, *correction = NULL;
-	char why[sizeof ((tb_err *)0)->msg + 32];
-	tb_err e;
-	int rc = 0;
 
-	job->ran = 1;
-	job->ok = 0;
-	job->tokens_in = job->tokens_out = -1;
-	tb_err_clear(&job->err);
-	memset(&x, 0, sizeof x);
-	x.cfg = job->cfg;
-	x.system = job->prompt->system;
-	x.user = job->prompt->user;
-	x.candidates = job->candidates;
-	x.ncandidates = job->ncandidates;
-	x.max_picks = job->max_picks;
-	x.timeout_ms = job->timeout_ms;
-	while (job->nattempts < LLM_MAX_ATTEMPTS) {
-		llm_exchange_reset(&x);
-		tb_err_clear(&e);
-		a = attempt_begin(job);
-		if ((rc = ask(job, &x, &e)) != 0) {
-			if (rc == TB_ECONFIG) {
-				/* Nothing was asked: no llm_runs row. */
-				job->nattempts--;
-				tb_errf(&job->err, rc, "%s", e.msg);
-				break;
-			}
-			attempt_end(job, a, &x, e.msg);
-			tb_errf(&job->err, rc, "%s", e.msg);
-			break;
-		}
-		rc = validate(job, &x, &job->picks, &job->answered, &e);
-		if (rc == 0) {
-			attempt_end(job, a, &x, NULL);
-			a->notes_json = notes_json(&job->picks);
-			job->ok = 1;
-			break;
-		}
-		snprintf(why, sizeof why, "unusable answer: %s", e.msg);
-		attempt_end(job, a, &x, why);
-		if (rc != TB_EDATA) {
-			tb_errf(&job->err, rc, "%s: %s", job->llm_name, e.msg);
-			break;
-		}
-		if (job->nattempts == LLM_MAX_ATTEMPTS) {
-			rc = tb_errf(&job->err, TB_EUNAVAIL, "%s: unusable answer "
-			    "after a corrective retry: %s", job->llm_name, e.msg);
-			break;
-		}
-		log_warn("%s: %s; asking once more", job->llm_name, why);
-		free(previous);
-		free(correction);
-		previous = previous_answer(&x);
-		correction = prompt_correction(e.msg, job->style);
-		if (previous == NULL || correction == NULL) {
-			rc = tb_errf(&job->err, TB_EINTERNAL, "%s: out of memory",
-			    job->llm_name);
-			break;
-		}
-		x.previous = previous;
-		x.correction = correction;
-	}
+	job_start(job, &x, &d);
+	while (attempt(job, &x, &d, &previous, &correction))
+		;
 	llm_exchange_reset(&x);
 	free(previous);
 	free(correction);
 	redact_err(&job->err);
 	return job->ok ? 0 : (job->err.code ? job->err.code : TB_EINTERNAL);
+}
+
+/* Reset the job's outputs; the exchange's inputs; the deadline. */
+static void
+job_start(struct llm_job *job, struct llm_exchange *x, struct deadline *d)
+{
+	double timeout = job->timeout_s > 0 ? job->timeout_s : LLM_TIMEOUT_S;
+
+	job->ran = 1;
+	job->ok = 0;
+	job->tokens_in = job->tokens_out = -1;
+	tb_err_clear(&job->err);
+	memset(x, 0, sizeof *x);
+	x->base_url = setting(job->cfg, job->llm->base_url);
+	x->model = setting(job->cfg, job->llm->model);
+	x->api_key = setting(job->cfg, job->llm->api_key);
+	x->system = job->prompt->system;
+	x->user = job->prompt->user;
+	x->candidates = job->candidates;
+	x->ncandidates = job->ncandidates;
+	x->max_picks = job->max_picks;
+	d->at = now_s() + timeout;
+	d->idle_ms = llm_idle_ms(timeout);
+}
+
+/*
+ * One attempt, one llm_runs row: ask, then validate.  Returns 1 when the
+ * answer was unusable and the corrective retry follows (x then carries
+ * *previous and *correction), else 0 with the job's outcome set.
+ */
+static int
+attempt(struct llm_job *job, struct llm_exchange *x,
+    const struct deadline *d, char **previous, char **correction)
+{
+	struct llm_attempt *a = attempt_begin(job);
+	char why[sizeof ((tb_err *)0)->msg + 32];
+	tb_err e;
+	int rc;
+
+	tb_err_clear(&e);
+	if ((rc = ask(job, x, d, &e)) != 0) {
+		if (rc == TB_ECONFIG)
+			job->nattempts--;	/* nothing asked: no row */
+		else
+			attempt_end(job, a, x, e.msg);
+		tb_errf(&job->err, rc, "%s", e.msg);
+		return 0;
+	}
+	if ((rc = validate(job, x, &job->picks, &job->answered, &e)) == 0) {
+		attempt_end(job, a, x, NULL);
+		a->notes_json = notes_json(&job->picks);
+		job->ok = 1;
+		return 0;
+	}
+	snprintf(why, sizeof why, "unusable answer: %s", e.msg);
+	attempt_end(job, a, x, why);
+	if (rc != TB_EDATA) {
+		tb_errf(&job->err, rc, "%s: %s", job->llm->name, e.msg);
+		return 0;
+	}
+	return correct(job, x, d, e.msg, previous, correction);
+}
+
+/*
+ * After an unusable answer (what): prepare the one corrective retry, or
+ * fail the job when it was the retry or no time is left for one.
+ */
+static int
+correct(struct llm_job *job, struct llm_exchange *x,
+    const struct deadline *d, const char *what, char **previous,
+    char **correction)
+{
+	const char *name = job->llm->name;
+
+	if (job->nattempts == LLM_MAX_ATTEMPTS) {
+		tb_errf(&job->err, TB_EUNAVAIL, "%s: unusable answer after a "
+		    "corrective retry: %s", name, what);
+		return 0;
+	}
+	if (!room_for(d, 0)) {
+		tb_errf(&job->err, TB_EUNAVAIL, "%s: unusable answer, and no "
+		    "time left for a corrective retry: %s", name, what);
+		return 0;
+	}
+	log_warn("%s: unusable answer: %s; asking once more", name, what);
+	free(*previous);
+	free(*correction);
+	*previous = previous_answer(x);
+	*correction = prompt_correction(what, job->llm->style);
+	if (*previous == NULL || *correction == NULL) {
+		tb_errf(&job->err, TB_EINTERNAL, "%s: out of memory", name);
+		return 0;
+	}
+	x->previous = *previous;
+	x->correction = *correction;
+	return 1;
 }
 
 static void
@@ -434,9 +591,9 @@ insert_run(sqlite3 *db, const char *date, const struct llm_job *job,
 	    &st, e) != 0)
 		return e->code;
 	rc |= db_bind_text(st, 1, date);
-	rc |= db_bind_text(st, 2, job->llm_name);
-	rc |= db_bind_text(st, 3, llm_provider(job->llm_name));
-	rc |= db_bind_text(st, 4, llm_model(job->cfg, job->llm_name));
+	rc |= db_bind_text(st, 2, job->llm->name);
+	rc |= db_bind_text(st, 3, job->llm->provider);
+	rc |= db_bind_text(st, 4, llm_model(job->llm, job->cfg));
 	rc |= sqlite3_bind_int(st, 5, a->attempt);
 	rc |= db_bind_text(st, 6, a->ok ? "ok" : "failed");
 	rc |= a->http_status > 0 ? sqlite3_bind_int64(st, 7, a->http_status) :
@@ -475,7 +632,7 @@ replace_picks(sqlite3 *db, const char *date, const struct llm_job *job,
 	    "llm_name = ?2 AND NOT " KEPT_PICK, &st, e) != 0)
 		return e->code;
 	db_bind_text(st, 1, date);
-	db_bind_text(st, 2, job->llm_name);
+	db_bind_text(st, 2, job->llm->name);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto dbfail;
 	out->replaced = (size_t)sqlite3_changes(db);
@@ -485,7 +642,7 @@ replace_picks(sqlite3 *db, const char *date, const struct llm_job *job,
 	    "FROM daily_picks WHERE date = ?1 AND llm_name = ?2", &st, e) != 0)
 		return e->code;
 	db_bind_text(st, 1, date);
-	db_bind_text(st, 2, job->llm_name);
+	db_bind_text(st, 2, job->llm->name);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		goto dbfail;
 	out->kept = (size_t)sqlite3_column_int64(st, 0);
@@ -502,7 +659,7 @@ replace_picks(sqlite3 *db, const char *date, const struct llm_job *job,
 	for (i = 0; i < job->picks.npicks; i++) {
 		p = &job->picks.picks[i];
 		rc = db_bind_text(st, 1, date);
-		rc |= db_bind_text(st, 2, job->llm_name);
+		rc |= db_bind_text(st, 2, job->llm->name);
 		rc |= db_bind_text(st, 3, p->ticker);
 		rc |= sqlite3_bind_double(st, 4, p->allocation_pct);
 		rc |= sqlite3_bind_double(st, 5, p->amount_eur);
@@ -520,7 +677,7 @@ replace_picks(sqlite3 *db, const char *date, const struct llm_job *job,
 			out->skipped++;
 			log_warn("%s: %s not stored: an earlier pick of it is "
 			    "kept (it has a trade or a decision)",
-			    job->llm_name, p->ticker);
+			    job->llm->name, p->ticker);
 		}
 		sqlite3_reset(st);
 	}
@@ -557,30 +714,4 @@ fail:
 	db_rollback(db);
 	memset(out, 0, sizeof *out);
 	return e->code;
-}
-
-cJSON *
-llm_chat_message(const char *role, const char *content)
-{
-	cJSON *m = cJSON_CreateObject();
-
-	if (m == NULL)
-		return NULL;
-	if (cJSON_AddStringToObject(m, "role", role) == NULL ||
-	    cJSON_AddStringToObject(m, "content", content) == NULL) {
-		cJSON_Delete(m);
-		return NULL;
-	}
-	return m;
-}
-
-long
-llm_usage_tokens(const cJSON *answer, const char *name)
-{
-	const cJSON *v;
-
-	v = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(answer, "usage"), name);
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 ?
-	    (long)v->valuedouble : -1;
 }

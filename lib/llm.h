@@ -1,14 +1,16 @@
 /*
  * llm.h - asking one LLM for the day's picks, and recording what it said.
  *
- * Two LLMs take part: "claude" (provider "anthropic", lib/anthropic.h) and
- * "minimax" (provider "minimax", lib/minimax.h).  Each provider turns one
- * exchange (system + user text, and on a second attempt the previous
- * answer and a correction) into one HTTP request and parses the answer.
+ * The LLMs are one table (llm_find, llm_all): each entry names the LLM
+ * ("claude", "minimax"), its provider ("anthropic", "minimax"), the
+ * provider's wire function (lib/llm_wire.h), the prompt style it answers
+ * in, and where its model, API key and base URL are in the configuration.
+ * Nothing else in tb tells LLMs apart by name.
  *
  * A job is one LLM's pipeline for the day (llm_run):
- *   1. ask (HTTP retries on 429/5xx and transport failures are the HTTP
- *      layer's, within each provider's rules);
+ *   1. ask: one request, and up to LLM_TRIES - 1 more when the provider
+ *      says asking again may help (429, 5xx, transport failures, each
+ *      provider's own rules: see anthropic.h, minimax.h);
  *   2. turn the answer into validated picks with lib/picks.h;
  *   3. if the answer is unusable (no JSON, no picks array, wrong shape,
  *      cut off at the token limit, no tool call), ask ONE more time with
@@ -18,12 +20,30 @@
  * Every attempt is kept (llm_attempt) so llm_store() can write one
  * llm_runs row each, with the raw answer.
  *
+ * Time.  A job has one deadline, job->timeout_s (llm_timeout_seconds)
+ * after it starts, for everything: every request, every wait between
+ * them, the corrective retry.  Each request may take what is left of it.
+ * Streamed answers (MiniMax) also have an idle limit: no byte for
+ * llm_idle_ms() ends that request (a slow answer that keeps streaming
+ * completes; a dead one fails fast).  The idle limit is a fifth of the
+ * deadline, at least LLM_IDLE_MIN_MS and at most LLM_IDLE_MAX_MS (60 s of
+ * the default 300 s), and is left out when no less than what remains.
+ * A request after the first (a retry or the corrective one) starts only
+ * while at least two idle limits of the deadline remain after its wait,
+ * room for an answer to show it is alive; else the job fails with the
+ * last reason and says no time was left.
+ *
+ * Waits between requests are the server's when it asks for 0 to
+ * LLM_RETRY_AFTER_MAX_S (retry-after-ms, retry-after: llm_retry_after),
+ * else the HTTP layer's capped backoff (http_backoff_s: 0.5 s doubling,
+ * at most 8 s, scaled by TB_HTTP_BACKOFF_SCALE), as the official
+ * Anthropic SDKs do: a longer retry-after is not waited out.
+ *
  * Concurrency.  llm_run_all() runs each job in its own thread, so both
  * LLMs are asked at the same time and neither waits for the other's
- * retries.  Each request has its own timeout (job->timeout_ms per
- * attempt).  Threads do HTTP and JSON only; every cJSON parse in them
- * goes through llm_parse() or holds llm_lock(), because cJSON's parser
- * writes a global.  The database is touched by the caller's thread only.
+ * retries or deadline.  Threads do HTTP and JSON only (see
+ * lib/llm_wire.h for the cJSON parse lock); the database is touched by
+ * the caller's thread only.
  */
 #ifndef TB_LLM_H
 #define TB_LLM_H
@@ -31,43 +51,43 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
-#include <cJSON.h>
-
 #include "config.h"
 #include "err.h"
+#include "llm_wire.h"
 #include "picks.h"
 #include "prompt.h"
 
 #define LLM_MAX_ATTEMPTS	2	/* the answer, and one corrective retry */
-#define LLM_TIMEOUT_MS		120000	/* per request attempt */
+#define LLM_TRIES		3	/* requests per attempt, retries included */
 #define LLM_PREVIOUS_MAX	16384	/* bytes of a bad answer sent back */
+#define LLM_COUNT		2	/* entries in the table */
+#define LLM_TIMEOUT_S		300.0	/* the deadline when job->timeout_s is 0 */
+#define LLM_IDLE_MIN_MS		1000
+#define LLM_IDLE_MAX_MS		60000
+#define LLM_RETRY_AFTER_MAX_S	60.0	/* a longer retry-after: backoff */
 
-/* One request to a provider (see anthropic.h, minimax.h). */
-struct llm_exchange {
-	/* Inputs, borrowed. */
-	const struct tb_config *cfg;
-	const char *system;
-	const char *user;
-	const char *previous;		/* attempt 2: the unusable answer */
-	const char *correction;		/* attempt 2: what was wrong */
-	const char *const *candidates;	/* for Claude's tool schema */
-	size_t ncandidates;
-	int max_picks;
-	long timeout_ms;		/* 0: LLM_TIMEOUT_MS */
-
-	/* Outputs, owned: llm_exchange_reset() frees them. */
-	long http_status;		/* 0 when no answer */
-	long latency_ms;
-	long tokens_in;			/* -1 when not reported */
-	long tokens_out;
-	char *raw;			/* the answer to store (redacted), or
-					 * the error body; may be NULL */
-	cJSON *answer;			/* Claude: the submit_picks input */
-	char *text;			/* MiniMax: the message content */
-	char *problem;			/* answered, but unusable as such */
+/* One LLM of the table. */
+struct llm {
+	const char *name;		/* "claude": llm_name everywhere */
+	const char *provider;		/* "anthropic", for llm_runs */
+	llm_wire_fn wire;
+	enum prompt_style style;
+	int streams;			/* answers as a stream: idle limit */
+	/* Offsets of its char * settings in struct tb_config. */
+	size_t model, api_key, base_url;
 };
 
-void	llm_exchange_reset(struct llm_exchange *x);
+/* The LLM named name, or NULL when there is none. */
+const struct llm *llm_find(const char *name);
+
+/* The table: LLM_COUNT entries, in a fixed order. */
+const struct llm *llm_all(void);
+
+/* The configured model of an LLM. */
+const char *llm_model(const struct llm *llm, const struct tb_config *cfg);
+
+/* The idle limit for a deadline of timeout_s seconds (see Time). */
+long	llm_idle_ms(double timeout_s);
 
 /* One attempt of a job: one llm_runs row. */
 struct llm_attempt {
@@ -85,15 +105,14 @@ struct llm_attempt {
 
 struct llm_job {
 	/* Inputs, borrowed. */
-	const char *llm_name;		/* "claude", "minimax" */
+	const struct llm *llm;
 	const struct tb_config *cfg;
 	const struct prompt *prompt;
-	enum prompt_style style;
 	const char *const *candidates;
 	size_t ncandidates;
 	int max_picks;
 	double budget_eur;
-	long timeout_ms;		/* 0: LLM_TIMEOUT_MS */
+	double timeout_s;		/* the deadline; 0: LLM_TIMEOUT_S */
 	/*
 	 * Called by llm_run_all in the job's own thread as soon as the job
 	 * has run (NULL: nothing), so a caller can store one LLM's answer
@@ -116,18 +135,14 @@ struct llm_job {
 	long	 latency_ms;
 };
 
-/* "anthropic" for "claude", "minimax" for "minimax", NULL otherwise. */
-const char *llm_provider(const char *llm_name);
-
-/* The configured model for an LLM, or NULL. */
-const char *llm_model(const struct tb_config *cfg, const char *llm_name);
-
 /*
  * Run one job to its end (see the top of this file).  Returns 0 when the
  * job succeeded, else its error code (job->err says why): TB_ECONFIG for
  * a missing API key ("ANTHROPIC_API_KEY is not set"), TB_EUNAVAIL for the
- * provider (HTTP, timeout, API error, unusable answer after the corrective
- * retry), TB_EINTERNAL for memory.
+ * provider (HTTP, timeout, idle timeout, API error, unusable answer after
+ * the corrective retry, no time left), TB_EINTERNAL for memory.  A
+ * failure after several requests says how many: "minimax: HTTP 500:
+ * error 1000: unknown error (3 attempts)".
  */
 int	llm_run(struct llm_job *job);
 
@@ -139,17 +154,6 @@ int	llm_run(struct llm_job *job);
 void	llm_run_all(struct llm_job **jobs, size_t n);
 
 void	llm_job_free(struct llm_job *job);
-
-/* cJSON_ParseWithLength under the parse lock; NULL if not JSON. */
-cJSON	*llm_parse(const char *s, size_t len);
-void	llm_lock(void);
-void	llm_unlock(void);
-
-/*
- * A copy of s with every registered secret replaced (log_redact), for
- * text bound for the database.  NULL when s is NULL or memory ran out.
- */
-char	*llm_redact(const char *s);
 
 /*
  * Whether llm_name decided for date (*yes = 0 or 1): an 'ok' llm_runs row
@@ -185,13 +189,5 @@ struct llm_stored {
  */
 int	llm_store(sqlite3 *db, const char *date, const struct llm_job *job,
 	    int is_main, struct llm_stored *out, tb_err *e);
-
-/*
- * Helpers for the providers' bodies and answers: a {"role","content"}
- * message (NULL when out of memory), and usage.<name> of an answer as a
- * count (-1 when absent or not a count).
- */
-cJSON *llm_chat_message(const char *role, const char *content);
-long llm_usage_tokens(const cJSON *answer, const char *name);
 
 #endif

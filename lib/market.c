@@ -21,21 +21,14 @@
 
 #include "clock.h"
 #include "db.h"
+#include "eodhd.h"
 #include "http.h"
 #include "indicators.h"
 #include "log.h"
+#include "price.h"
 #include "symbols.h"
+#include "yahoo.h"
 
-#define YAHOO_HOST		"https://query1.finance.yahoo.com"
-#define YAHOO_COOKIE_URL	"https://fc.yahoo.com"
-#define YAHOO_USER_AGENT	"Mozilla/5.0 (X11; Linux x86_64) " \
-	"AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-#define YAHOO_MODULES		"summaryDetail,defaultKeyStatistics," \
-	"financialData,assetProfile"
-#define CRUMB_MAX		64
-#define COOKIE_MAX		1024
-#define FUNDAMENTALS_TIMEOUT_MS	8000
-#define FUNDAMENTALS_PARALLEL	2	/* beside the charts' own bound */
 
 /* The REAL columns of market_data, in the order of the SQL below. */
 static const size_t quote_numbers[] = {
@@ -68,32 +61,24 @@ static const size_t quote_numbers[] = {
 	"macd_hist, rsi14, market_cap, pe_ratio"
 
 static const char load_sql[] =
-	"SELECT name, currency, sector, " NUMBER_COLUMNS
+	"SELECT name, currency, sector, source, " NUMBER_COLUMNS
 	" FROM market_data WHERE date = ?1 AND symbol = ?2 AND status = 'ok'";
-#define LOAD_FIRST_NUMBER 3
+#define LOAD_FIRST_NUMBER 4
 
 static const char store_sql[] =
 	"INSERT OR REPLACE INTO market_data (date, symbol, status, error, "
-	"name, currency, sector, fetched_at, " NUMBER_COLUMNS ") VALUES "
-	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-	"?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)";
-#define STORE_FIRST_NUMBER 9
+	"name, currency, sector, fetched_at, source, " NUMBER_COLUMNS ") "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	"?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
+	"?29)";
+#define STORE_FIRST_NUMBER 10
 
-/* One chart to fetch. */
-struct fetch {
-	struct market_quote *q;
-	char *url;
-	struct http_request req;
-};
-
-/* The fundamentals chain, run in its own thread (HTTP only). */
+/* The fundamentals, fetched in a thread of their own (HTTP only). */
 struct fundamentals {
 	const struct tb_config *cfg;
 	struct market_quote **quotes;	/* borrowed */
+	struct yahoo_answer *answers;	/* n, one per quote */
 	size_t n;
-	int parallel;
-	char **bodies;			/* n answers, NULL where none */
-	char why[600];			/* why there are none, for DEBUG */
 };
 
 static double	*number_of(struct market_quote *, size_t);
@@ -109,22 +94,21 @@ static int	 plan(sqlite3 *, const char *, const char *const *, size_t,
 		    struct market_set *, tb_err *);
 static struct market_quote **uncached(struct market_set *, int, size_t,
 		    size_t *);
-static int	 first_round(const struct tb_config *, struct market_set *,
-		    int, tb_err *);
-static int	 missed_pairs(sqlite3 *, const char *, const struct tb_config *,
+static int	 first_round(const struct tb_config *, struct yahoo *,
 		    struct market_set *, int, tb_err *);
+static int	 missed_pairs(sqlite3 *, const char *, struct yahoo *,
+		    struct market_set *, tb_err *);
 static int	 bind_quote(sqlite3_stmt *, const char *, const char *,
 		    const struct market_quote *);
-static char	*chart_url(const struct tb_config *, const char *);
-static int	 fetch_charts(const struct tb_config *, struct market_quote **,
-		    size_t, int, size_t *, tb_err *);
-static void	 take_chart(struct fetch *);
+static int	 fetch_charts(struct yahoo *, struct market_quote **,
+		    size_t, tb_err *);
+static void	 take_chart(struct market_quote *,
+		    const struct yahoo_answer *);
 static int	 add_pair(struct market_set *, const char *, size_t *,
 		    tb_err *);
 static struct market_quote *find_pair(struct market_set *, const char *);
 static void	 convert(struct market_set *, struct market_quote *);
 static void	*fundamentals_main(void *);
-static int	 fetch_crumb(struct fundamentals *, char *, char *);
 static void	 apply_fundamentals(struct fundamentals *);
 static void	 fundamentals_free(struct fundamentals *);
 static double	 raw_number(const cJSON *, const char *, const char *);
@@ -143,6 +127,8 @@ market_quote_clear(struct market_quote *q)
 	memset(q, 0, sizeof *q);
 	for (i = 0; i < NNUMBERS; i++)
 		*number_of(q, i) = NAN;
+	q->prior_close = NAN;
+	q->source = "yahoo";
 }
 
 void
@@ -279,6 +265,7 @@ market_quote_from_chart(struct market_quote *q, const struct chart *c,
 	snprintf(q->currency, sizeof q->currency, "%s", c->currency);
 	q->price = c->price;
 	q->previous_close = c->previous_close;
+	q->prior_close = c->prior_close;
 	q->change_1d_pct = c->change_1d_pct;
 	q->change_5d_pct = c->change_5d_pct;
 	q->change_1m_pct = c->change_1m_pct;
@@ -375,6 +362,8 @@ load_cached(sqlite3 *db, const char *date, struct market_quote *q,
 	if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
 	    (q->sector = strdup(db_column_text(st, 2))) == NULL)
 		goto nomem;
+	q->source = strcmp(db_column_text(st, 3), "eodhd") == 0 ? "eodhd" :
+	    "yahoo";
 	for (i = 0; i < NNUMBERS; i++) {
 		if (sqlite3_column_type(st, LOAD_FIRST_NUMBER + (int)i) !=
 		    SQLITE_NULL)
@@ -408,6 +397,7 @@ bind_quote(sqlite3_stmt *st, const char *date, const char *fetched_at,
 	rc |= db_bind_text(st, 6, q->currency[0] != '\0' ? q->currency : NULL);
 	rc |= db_bind_text(st, 7, q->sector);
 	rc |= db_bind_text(st, 8, fetched_at);
+	rc |= db_bind_text(st, 9, q->ok ? q->source : NULL);
 	for (i = 0; i < NNUMBERS; i++) {
 		v = *number_of((struct market_quote *)q, i);
 		if (isfinite(v))
@@ -463,40 +453,19 @@ fail:
 	return e->code;
 }
 
-static char *
-chart_url(const struct tb_config *cfg, const char *symbol)
-{
-	char *esc, *url;
-
-	if ((esc = http_escape(symbol)) == NULL)
-		return NULL;
-	if (asprintf(&url, "%s/v8/finance/chart/%s?range=6mo&interval=1d",
-	    cfg->yahoo_base_url, esc) < 0)
-		url = NULL;
-	free(esc);
-	return url;
-}
-
-/* Turn a finished chart request into its quote. */
+/* Turn a chart's answer into its quote. */
 static void
-take_chart(struct fetch *f)
+take_chart(struct market_quote *q, const struct yahoo_answer *a)
 {
-	struct market_quote *q = f->q;
 	struct chart c;
 	tb_err e;
-	const char *why;
+	const char *why = NULL;
 
 	tb_err_clear(&e);
-	why = NULL;
-	if (f->req.response == NULL || f->req.status < 200 ||
-	    f->req.status > 299) {
-		if (f->req.status == 404)
-			why = "not found on Yahoo Finance";
-		else
-			why = f->req.error[0] != '\0' ? f->req.error :
-			    "no answer";
-	} else if (chart_parse(f->req.response, f->req.response_len, &c,
-	    &e) != 0)
+	q->fetched_at = time(NULL);
+	if (a->body == NULL)
+		why = a->error[0] != '\0' ? a->error : "no answer";
+	else if (chart_parse(a->body, a->len, &c, &e) != 0)
 		why = e.msg;
 	else {
 		if (market_quote_from_chart(q, &c, &e) != 0)
@@ -512,55 +481,27 @@ take_chart(struct fetch *f)
 }
 
 /*
- * Fetch the charts of qs[0..n-1] concurrently and fill each quote.  Only
+ * Fetch the charts of qs[0..n-1] (yahoo.h) and fill each quote.  Only
  * memory can make this fail; a failed chart is an unavailable quote.
  */
 static int
-fetch_charts(const struct tb_config *cfg, struct market_quote **qs,
-    size_t n, int parallel, size_t *nrequests, tb_err *e)
+fetch_charts(struct yahoo *y, struct market_quote **qs, size_t n, tb_err *e)
 {
-	struct fetch *f;
-	struct http_request **reqs;
-	tb_err he;
+	struct yahoo_answer *a;
 	size_t i;
-	int rc = 0;
+	int rc;
 
 	if (n == 0)
 		return 0;
-	f = calloc(n, sizeof *f);
-	reqs = calloc(n, sizeof *reqs);
-	if (f == NULL || reqs == NULL) {
-		rc = tb_errf(e, TB_EINTERNAL, "market: out of memory");
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		f[i].q = qs[i];
-		if ((f[i].url = chart_url(cfg, qs[i]->symbol)) == NULL) {
-			rc = tb_errf(e, TB_EINTERNAL, "market: out of memory");
-			goto out;
-		}
-		http_request_init(&f[i].req, "yahoo", "GET", f[i].url);
-		f[i].req.user_agent = YAHOO_USER_AGENT;
-		f[i].req.timeout_ms = MARKET_TIMEOUT_MS;
-		reqs[i] = &f[i].req;
-	}
-	*nrequests += n;
-	tb_err_clear(&he);
-	if (http_perform_all(reqs, n, parallel, &he) == TB_EINTERNAL) {
-		rc = tb_errf(e, TB_EINTERNAL, "%s", he.msg);
-		goto out;
-	}
+	if ((a = calloc(n, sizeof *a)) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
 	for (i = 0; i < n; i++)
-		take_chart(&f[i]);
-out:
-	if (f != NULL) {
-		for (i = 0; i < n; i++) {
-			http_request_reset(&f[i].req);
-			free(f[i].url);
-		}
-	}
-	free(f);
-	free(reqs);
+		a[i].symbol = qs[i]->symbol;
+	if ((rc = yahoo_charts(y, a, n, e)) == 0)
+		for (i = 0; i < n; i++)
+			take_chart(qs[i], &a[i]);
+	yahoo_answers_reset(a, n);
+	free(a);
 	return rc;
 }
 
@@ -618,124 +559,18 @@ convert(struct market_set *s, struct market_quote *q)
 		    pair);
 }
 
-/*
- * The session cookie (from Yahoo itself only), then the crumb for
- * quoteSummary.  Returns 0 with the crumb (and the cookie, "" when none)
- * filled, -1 (fu->why says why) when either is missing.
- */
-static int
-fetch_crumb(struct fundamentals *fu, char *crumb, char *cookie)
-{
-	struct http_request req;
-	char value[COOKIE_MAX], *url = NULL;
-	char cookie_header[COOKIE_MAX + 16];
-	tb_err e;
-	size_t len;
-	int ok = 0;
-
-	cookie[0] = crumb[0] = '\0';
-	if (strcmp(fu->cfg->yahoo_base_url, YAHOO_HOST) == 0) {
-		/* fc.yahoo.com sets the cookie on a 404: keep it anyway. */
-		http_request_init(&req, "yahoo", "GET", YAHOO_COOKIE_URL);
-		req.user_agent = YAHOO_USER_AGENT;
-		req.max_retries = 0;
-		req.timeout_ms = FUNDAMENTALS_TIMEOUT_MS;
-		(void)http_perform(&req, &e);
-		if (http_header(&req, "set-cookie", value, sizeof value) !=
-		    NULL) {
-			len = strcspn(value, ";");
-			value[len] = '\0';
-			snprintf(cookie, COOKIE_MAX, "%s", value);
-		}
-		http_request_reset(&req);
-		if (cookie[0] == '\0') {
-			snprintf(fu->why, sizeof fu->why, "no cookie");
-			return -1;
-		}
-	}
-	if (asprintf(&url, "%s/v1/test/getcrumb", fu->cfg->yahoo_base_url) < 0)
-		return -1;
-	http_request_init(&req, "yahoo", "GET", url);
-	req.user_agent = YAHOO_USER_AGENT;
-	req.max_retries = 0;
-	req.timeout_ms = FUNDAMENTALS_TIMEOUT_MS;
-	if (cookie[0] != '\0') {
-		snprintf(cookie_header, sizeof cookie_header, "Cookie: %s",
-		    cookie);
-		req.headers[0] = cookie_header;
-	}
-	if (http_perform(&req, &e) == 0) {
-		len = strcspn(req.response, " \t\r\n");
-		/* A crumb is a short token; an HTML page is not one. */
-		if (len > 0 && len < CRUMB_MAX &&
-		    req.response[len + strspn(req.response + len, " \t\r\n")]
-		    == '\0' &&
-		    strchr(req.response, '<') == NULL) {
-			memcpy(crumb, req.response, len);
-			crumb[len] = '\0';
-			ok = 1;
-		} else
-			snprintf(fu->why, sizeof fu->why, "no crumb in the "
-			    "answer");
-	} else
-		snprintf(fu->why, sizeof fu->why, "crumb: %s", e.msg);
-	http_request_reset(&req);
-	free(url);
-	return ok ? 0 : -1;
-}
-
-/* The thread: cookie, crumb, then every quoteSummary at once. */
+/* The thread: its own Yahoo client (a client is one thread's). */
 static void *
 fundamentals_main(void *arg)
 {
 	struct fundamentals *fu = arg;
-	struct http_request *reqs = NULL, **rp = NULL;
-	char crumb[CRUMB_MAX], cookie[COOKIE_MAX];
-	char cookie_header[COOKIE_MAX + 16];
-	char **urls = NULL, *esc_crumb = NULL, *esc;
+	struct yahoo y;
 	tb_err e;
-	size_t i;
 
-	if (fetch_crumb(fu, crumb, cookie) != 0)
+	if (yahoo_init(&y, fu->cfg, &e) != 0)
 		return NULL;
-	snprintf(cookie_header, sizeof cookie_header, "Cookie: %s", cookie);
-	reqs = calloc(fu->n, sizeof *reqs);
-	rp = calloc(fu->n, sizeof *rp);
-	urls = calloc(fu->n, sizeof *urls);
-	if (reqs == NULL || rp == NULL || urls == NULL ||
-	    (esc_crumb = http_escape(crumb)) == NULL)
-		goto out;
-	for (i = 0; i < fu->n; i++) {
-		if ((esc = http_escape(fu->quotes[i]->symbol)) == NULL)
-			goto out;
-		if (asprintf(&urls[i], "%s/v10/finance/quoteSummary/%s?"
-		    "modules=" YAHOO_MODULES "&crumb=%s",
-		    fu->cfg->yahoo_base_url, esc, esc_crumb) < 0)
-			urls[i] = NULL;
-		free(esc);
-		if (urls[i] == NULL)
-			goto out;
-		http_request_init(&reqs[i], "yahoo", "GET", urls[i]);
-		reqs[i].user_agent = YAHOO_USER_AGENT;
-		reqs[i].max_retries = 0;
-		reqs[i].timeout_ms = FUNDAMENTALS_TIMEOUT_MS;
-		if (cookie[0] != '\0')
-			reqs[i].headers[0] = cookie_header;
-		rp[i] = &reqs[i];
-	}
-	(void)http_perform_all(rp, fu->n, fu->parallel, &e);
-	for (i = 0; i < fu->n; i++) {
-		if (reqs[i].status == 200 && reqs[i].response != NULL)
-			fu->bodies[i] = strdup(reqs[i].response);
-		http_request_reset(&reqs[i]);
-	}
-out:
-	for (i = 0; urls != NULL && i < fu->n; i++)
-		free(urls[i]);
-	free(urls);
-	free(esc_crumb);
-	free(rp);
-	free(reqs);
+	(void)yahoo_fundamentals(&y, fu->answers, fu->n, &e);
+	yahoo_free(&y);
 	return NULL;
 }
 
@@ -745,25 +580,23 @@ apply_fundamentals(struct fundamentals *fu)
 	size_t i, got = 0;
 
 	for (i = 0; i < fu->n; i++) {
-		if (fu->bodies[i] == NULL || !fu->quotes[i]->ok)
+		if (fu->answers[i].body == NULL || !fu->quotes[i]->ok)
 			continue;
-		if (market_parse_fundamentals(fu->quotes[i], fu->bodies[i],
-		    strlen(fu->bodies[i])) == 0)
+		if (market_parse_fundamentals(fu->quotes[i],
+		    fu->answers[i].body, fu->answers[i].len) == 0)
 			got++;
 	}
 	if (fu->n > 0 && got == 0)
-		log_debug("market: no fundamentals (%s)", fu->why[0] != '\0' ?
-		    fu->why : "quoteSummary did not answer");
+		log_debug("market: no fundamentals (quoteSummary did not "
+		    "answer)");
 }
 
 static void
 fundamentals_free(struct fundamentals *fu)
 {
-	size_t i;
-
-	for (i = 0; fu->bodies != NULL && i < fu->n; i++)
-		free(fu->bodies[i]);
-	free(fu->bodies);
+	if (fu->answers != NULL)
+		yahoo_answers_reset(fu->answers, fu->n);
+	free(fu->answers);
 	free(fu->quotes);
 	memset(fu, 0, sizeof *fu);
 }
@@ -785,7 +618,9 @@ plan(sqlite3 *db, const char *date, const char *const *symbols, size_t n,
 	for (i = 0; i < n; i++, s->n++) {
 		if (quote_init(&s->quotes[i], symbols[i], e) != 0)
 			return e->code;
-		if ((rc = load_cached(db, date, &s->quotes[i], e)) < 0)
+		rc = 0;
+		if (db != NULL &&
+		    (rc = load_cached(db, date, &s->quotes[i], e)) < 0)
 			return e->code;
 		if (rc == 1)
 			s->ncached++;
@@ -793,7 +628,7 @@ plan(sqlite3 *db, const char *date, const char *const *symbols, size_t n,
 		    1 && add_pair(s, pair, &added, e) != 0)
 			return e->code;
 	}
-	for (i = 0; i < s->nfx; i++)
+	for (i = 0; db != NULL && i < s->nfx; i++)
 		if (load_cached(db, date, &s->fx[i], e) < 0)
 			return e->code;
 	return 0;
@@ -821,10 +656,39 @@ uncached(struct market_set *s, int stocks, size_t fx_from, size_t *n)
 	return list;
 }
 
-/* Charts of every quote and pair to fetch; fundamentals beside them. */
+/*
+ * Start the fundamentals of the first fu->n quotes in unfetched: 1 when
+ * the thread runs, 0 when it could not start, -1 when out of memory.
+ */
 static int
-first_round(const struct tb_config *cfg, struct market_set *s, int parallel,
-    tb_err *e)
+fundamentals_start(struct fundamentals *fu, const struct tb_config *cfg,
+    struct market_quote **unfetched, pthread_t *thread, tb_err *e)
+{
+	size_t i;
+
+	fu->cfg = cfg;
+	if ((fu->quotes = calloc(fu->n, sizeof *fu->quotes)) == NULL ||
+	    (fu->answers = calloc(fu->n, sizeof *fu->answers)) == NULL) {
+		tb_errf(e, TB_EINTERNAL, "market: out of memory");
+		return -1;
+	}
+	memcpy(fu->quotes, unfetched, fu->n * sizeof *unfetched);
+	for (i = 0; i < fu->n; i++)
+		fu->answers[i].symbol = fu->quotes[i]->symbol;
+	if (pthread_create(thread, NULL, fundamentals_main, fu) == 0)
+		return 1;
+	log_warn("market: cannot start the fundamentals thread; going on "
+	    "without fundamentals");
+	return 0;
+}
+
+/*
+ * Charts of every quote and pair to fetch; fundamentals beside them when
+ * with_fundamentals is set.
+ */
+static int
+first_round(const struct tb_config *cfg, struct yahoo *y,
+    struct market_set *s, int with_fundamentals, tb_err *e)
 {
 	struct market_quote **unfetched;
 	struct fundamentals fu;
@@ -836,28 +700,17 @@ first_round(const struct tb_config *cfg, struct market_set *s, int parallel,
 	if ((unfetched = uncached(s, 1, 0, &nunfetched)) == NULL)
 		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
 	/* The list starts with the quotes; pairs have no fundamentals. */
-	for (i = 0; i < s->n; i++)
+	for (i = 0; with_fundamentals && i < s->n; i++)
 		fu.n += !s->quotes[i].cached;
-	if (fu.n > 0) {
-		fu.cfg = cfg;
-		fu.parallel = FUNDAMENTALS_PARALLEL;
-		fu.quotes = calloc(fu.n, sizeof *fu.quotes);
-		fu.bodies = calloc(fu.n, sizeof *fu.bodies);
-		if (fu.quotes == NULL || fu.bodies == NULL) {
-			rc = tb_errf(e, TB_EINTERNAL, "market: out of memory");
-			goto out;
-		}
-		memcpy(fu.quotes, unfetched, fu.n * sizeof *unfetched);
-		if (pthread_create(&thread, NULL, fundamentals_main, &fu) == 0)
-			started = 1;
-		else
-			log_warn("market: cannot start the fundamentals "
-			    "thread; going on without fundamentals");
+	if (fu.n > 0 && (started = fundamentals_start(&fu, cfg, unfetched,
+	    &thread, e)) < 0) {
+		rc = TB_EINTERNAL;
+		goto out;
 	}
-	rc = fetch_charts(cfg, unfetched, nunfetched, parallel, &s->nrequests, e);
+	rc = fetch_charts(y, unfetched, nunfetched, e);
 	if (started)
 		pthread_join(thread, NULL);
-	if (rc == 0)
+	if (rc == 0 && started)
 		apply_fundamentals(&fu);
 out:
 	fundamentals_free(&fu);
@@ -867,8 +720,8 @@ out:
 
 /* The pairs that the charts' own currencies need and the guess missed. */
 static int
-missed_pairs(sqlite3 *db, const char *date, const struct tb_config *cfg,
-    struct market_set *s, int parallel, tb_err *e)
+missed_pairs(sqlite3 *db, const char *date, struct yahoo *y,
+    struct market_set *s, tb_err *e)
 {
 	struct market_quote **unfetched;
 	char pair[CHART_CURRENCY_MAX + 8];
@@ -882,14 +735,258 @@ missed_pairs(sqlite3 *db, const char *date, const struct tb_config *cfg,
 			return e->code;
 	if (added == 0)
 		return 0;
-	for (i = first; i < s->nfx; i++)
+	for (i = first; db != NULL && i < s->nfx; i++)
 		if (load_cached(db, date, &s->fx[i], e) < 0)
 			return e->code;
 	if ((unfetched = uncached(s, 0, first, &nunfetched)) == NULL)
 		return tb_errf(e, TB_EINTERNAL, "market: out of memory");
-	rc = fetch_charts(cfg, unfetched, nunfetched, parallel, &s->nrequests, e);
+	rc = fetch_charts(y, unfetched, nunfetched, e);
 	free(unfetched);
 	return rc;
+}
+
+/* Refuse a fetched quote or pair whose price is not plausible (price.h). */
+static void
+check_plausible(struct market_quote *q)
+{
+	char why[300];
+
+	if (!q->ok || q->cached || price_check(q->price, q->prior_close,
+	    q->currency, why, sizeof why) == PRICE_OK)
+		return;
+	log_warn("market: %s: %s", q->symbol, why);
+	q->ok = 0;
+	q->implausible = 1;
+	free(q->error);
+	q->error = strdup(why);
+}
+
+/* ---- The second price source (eodhd.h). */
+
+/* How far back the second source's days go: enough for the technicals. */
+#define SECOND_DAYS	200
+/* Two sources that both answered may differ by this much at most. */
+#define SECOND_AGREE	0.02
+
+/* One quote or pair that Yahoo could not give plausibly. */
+struct second {
+	struct market_quote *q;
+	const struct market_hint *hint;	/* NULL: none */
+	const char *currency;		/* the one its prices are in */
+};
+
+static int
+second_source_on(const struct tb_config *cfg)
+{
+	return cfg->eodhd_api_key != NULL && *cfg->eodhd_api_key != '\0' &&
+	    cfg->eodhd_base_url != NULL && *cfg->eodhd_base_url != '\0';
+}
+
+/*
+ * The currency q's second-source prices are in: Yahoo's label when it
+ * gave a chart, else the caller's, else the exchange's own (eodhd.h).
+ * NULL when nobody can tell (London without a label: pence or pounds).
+ */
+static const char *
+second_currency(const struct market_quote *q, const struct market_hint *h)
+{
+	if (q->currency[0] != '\0')
+		return q->currency;
+	if (h != NULL && h->currency != NULL && *h->currency != '\0')
+		return h->currency;
+	return eodhd_currency(q->symbol);
+}
+
+/*
+ * Whether the second source's quote t may replace q: plausible against
+ * its own previous close, within SECOND_AGREE of Yahoo's price when Yahoo
+ * gave one, and plausible against the caller's price when it knows one.
+ * 0, or -1 with the reason in why.
+ */
+static int
+second_agrees(const struct market_quote *q, const struct market_quote *t,
+    const struct market_hint *h, char *why, size_t whysz)
+{
+	double gap;
+
+	if (price_check(t->price, t->prior_close, t->currency, why, whysz) !=
+	    PRICE_OK)
+		return -1;
+	if (isfinite(q->price) && q->price > 0 &&
+	    (gap = fabs(q->price / t->price - 1)) > SECOND_AGREE) {
+		snprintf(why, whysz, "implausible price: Yahoo says %.6g and "
+		    "EODHD %.6g %s (%.1f %% apart, more than %.0f %%)",
+		    q->price, t->price, t->currency, gap * 100,
+		    SECOND_AGREE * 100);
+		return -1;
+	}
+	if (h != NULL && isfinite(h->price) && h->price > 0 &&
+	    price_check(t->price, h->price, t->currency, why, whysz) !=
+	    PRICE_OK) {
+		snprintf(why + strlen(why), whysz - strlen(why), ", the "
+		    "decision's price");
+		return -1;
+	}
+	return 0;
+}
+
+/* q stays unavailable: its error says what both sources said. */
+static void
+second_failed(struct market_quote *q, const char *why)
+{
+	char *both;
+
+	log_warn("market: %s: the second source too: %s", q->symbol, why);
+	if (asprintf(&both, "%s; second source: %s", q->error != NULL ?
+	    q->error : "unavailable", why) < 0)
+		return;
+	free(q->error);
+	q->error = both;
+}
+
+/* Replace q by the second source's quote from answer a, if it agrees. */
+static void
+take_second(struct second *sec, const struct eodhd_answer *a)
+{
+	struct market_quote *q = sec->q, t;
+	struct chart c;
+	char why[600];
+	tb_err e;
+
+	market_quote_clear(&t);
+	t.symbol = q->symbol;
+	if (a->body == NULL)
+		snprintf(why, sizeof why, "%s", a->error);
+	else if (eodhd_parse(a->body, a->len, sec->currency, &c, &e) != 0)
+		snprintf(why, sizeof why, "%s", e.msg);
+	else {
+		if (market_quote_from_chart(&t, &c, &e) != 0)
+			snprintf(why, sizeof why, "%s", e.msg);
+		else if (second_agrees(q, &t, sec->hint, why, sizeof why) == 0)
+			why[0] = '\0';
+		chart_free(&c);
+	}
+	if (why[0] != '\0') {
+		second_failed(q, why);
+		t.symbol = NULL;
+		market_quote_free(&t);
+		return;
+	}
+	log_info("market: %s from EODHD: %.6g %s", q->symbol, t.price,
+	    t.currency);
+	t.source = "eodhd";
+	t.fetched_at = time(NULL);
+	free(q->error);
+	free(q->name);
+	free(q->sector);
+	*q = t;
+}
+
+/* The quotes and pairs Yahoo did not give plausibly, into list. */
+static size_t
+second_list(struct market_set *s, const struct market_hint *hints,
+    struct second *list)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < s->nfx + s->n; i++) {
+		struct market_quote *q = i < s->nfx ? &s->fx[i] :
+		    &s->quotes[i - s->nfx];
+		const struct market_hint *h = i < s->nfx || hints == NULL ?
+		    NULL : &hints[i - s->nfx];
+
+		if (q->ok || q->cached)
+			continue;
+		list[k].q = q;
+		list[k].hint = h;
+		if ((list[k].currency = second_currency(q, h)) == NULL) {
+			second_failed(q, "EODHD does not say whether its London "
+			    "prices are pence or pounds, and nothing else did");
+			continue;
+		}
+		k++;
+	}
+	return k;
+}
+
+/*
+ * Ask the second source for what Yahoo could not give plausibly, when
+ * EODHD_API_KEY is set.  Only memory fails it.
+ */
+static int
+second_source(const struct tb_config *cfg, struct market_set *s,
+    const struct market_hint *hints, tb_err *e)
+{
+	struct eodhd_answer *a;
+	struct second *list;
+	struct tb_date d;
+	char from[11];
+	size_t i, k;
+	int rc = 0;
+
+	if (!second_source_on(cfg) || s->n + s->nfx == 0)
+		return 0;
+	list = calloc(s->n + s->nfx, sizeof *list);
+	a = calloc(s->n + s->nfx, sizeof *a);
+	if (list == NULL || a == NULL) {
+		rc = tb_errf(e, TB_EINTERNAL, "market: out of memory");
+		goto out;
+	}
+	if ((k = second_list(s, hints, list)) == 0)
+		goto out;
+	clock_local_date(time(NULL) - SECOND_DAYS * 86400L, &d);
+	date_format(&d, from);
+	for (i = 0; i < k; i++)
+		a[i].symbol = list[i].q->symbol;
+	log_info("market: asking EODHD for %zu symbol(s) Yahoo did not give",
+	    k);
+	if ((rc = eodhd_fetch(cfg->eodhd_base_url, cfg->eodhd_api_key, from,
+	    cfg->market_parallel > 0 ? (int)cfg->market_parallel : 4,
+	    cfg->yahoo_timeout_seconds * 1000L, a, k, e)) == 0)
+		for (i = 0; i < k; i++)
+			take_second(&list[i], &a[i]);
+	eodhd_answers_reset(a, k);
+out:
+	free(list);
+	free(a);
+	return rc;
+}
+
+/*
+ * The charts of a planned set, its missed pairs, each checked and
+ * converted to EUR.  with_fundamentals starts the quoteSummary thread.
+ */
+static int
+fetch_set(sqlite3 *db, const char *date, const struct tb_config *cfg,
+    int parallel, int with_fundamentals, const struct market_hint *hints,
+    struct market_set *s, tb_err *e)
+{
+	struct yahoo y;
+	size_t i;
+	int rc;
+
+	if ((rc = yahoo_init(&y, cfg, e)) != 0)
+		return rc;
+	if (parallel > 0)
+		y.parallel = parallel;
+	if ((rc = first_round(cfg, &y, s, with_fundamentals, e)) == 0)
+		rc = missed_pairs(db, date, &y, s, e);
+	s->nrequests = y.nrequests;
+	yahoo_free(&y);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < s->nfx; i++)
+		check_plausible(&s->fx[i]);
+	for (i = 0; i < s->n; i++)
+		check_plausible(&s->quotes[i]);
+	if ((rc = second_source(cfg, s, hints, e)) != 0)
+		return rc;
+	for (i = 0; i < s->n; i++) {
+		if (!s->quotes[i].cached && s->quotes[i].ok)
+			convert(s, &s->quotes[i]);
+		s->nok += s->quotes[i].ok;
+	}
+	return 0;
 }
 
 int
@@ -898,24 +995,39 @@ market_fetch(sqlite3 *db, const struct tb_config *cfg, const char *date,
     struct market_set *out, tb_err *e)
 {
 	struct market_set s;
-	size_t i;
 	int rc;
 
 	memset(&s, 0, sizeof s);
 	memset(out, 0, sizeof *out);
-	if (parallel <= 0)
-		parallel = MARKET_PARALLEL;
 	if ((rc = plan(db, date, symbols, n, &s, e)) != 0 ||
-	    (rc = first_round(cfg, &s, parallel, e)) != 0 ||
-	    (rc = missed_pairs(db, date, cfg, &s, parallel, e)) != 0)
+	    (rc = fetch_set(db, date, cfg, parallel, 1, NULL, &s, e)) != 0 ||
+	    (rc = store_set(db, date, &s, e)) != 0) {
+		market_set_free(&s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int
+market_fetch_now(const struct tb_config *cfg, const char *const *symbols,
+    const struct market_hint *hints, size_t n,
+    const char *const *extra_pairs, size_t nextra, struct market_set *out,
+    tb_err *e)
+{
+	struct market_set s;
+	size_t i, added = 0;
+	int rc;
+
+	memset(&s, 0, sizeof s);
+	memset(out, 0, sizeof *out);
+	if ((rc = plan(NULL, NULL, symbols, n, &s, e)) != 0)
 		goto fail;
-	for (i = 0; i < s.n; i++)
-		if (!s.quotes[i].cached && s.quotes[i].ok)
-			convert(&s, &s.quotes[i]);
-	if ((rc = store_set(db, date, &s, e)) != 0)
+	for (i = 0; i < nextra; i++)
+		if ((rc = add_pair(&s, extra_pairs[i], &added, e)) != 0)
+			goto fail;
+	if ((rc = fetch_set(NULL, NULL, cfg, 0, 0, hints, &s, e)) != 0)
 		goto fail;
-	for (i = 0; i < s.n; i++)
-		s.nok += s.quotes[i].ok;
 	*out = s;
 	return 0;
 fail:

@@ -2,24 +2,21 @@
  * market.h - market data for the day's top tickers, from Yahoo Finance.
  *
  * market_fetch() turns a list of Yahoo symbols into one quote each: the
- * chart ({yahoo_base_url}/v8/finance/chart/{symbol}?range=6mo&interval=1d)
- * parsed by lib/chart.h, the technicals computed from its closes with
- * lib/indicators.h, the price converted to EUR, and, when Yahoo lets us,
- * fundamentals from quoteSummary.  Every quote, and every FX pair used,
- * is stored in market_data under the date.
+ * chart (lib/yahoo.h, which knows how to get one when Yahoo refuses plain
+ * clients) parsed by lib/chart.h, the technicals computed from its closes
+ * with lib/indicators.h, the price checked (price.h: a quote that does
+ * not agree with its previous close is stored 'unavailable', naming both
+ * numbers) and converted to EUR, and, when Yahoo lets us, fundamentals
+ * from quoteSummary.  Every quote, and every FX pair used, is stored in
+ * market_data under the date.
  *
- * Concurrency.  All charts are fetched at once through http_perform_all()
- * with at most MARKET_PARALLEL requests in flight.  The fundamentals chain
- * (cookie, crumb, one quoteSummary per symbol, two at a time) runs in a
- * thread of its own beside the charts, so it costs no wall time when it
- * fails, which is
- * usual: Yahoo guards quoteSummary with a cookie and a crumb and changes
- * the rules often.  Any failure there only leaves market_cap, pe_ratio
- * and sector empty, with a DEBUG line.  The crumb comes from
- * {yahoo_base_url}/v1/test/getcrumb, after a session cookie from
- * https://fc.yahoo.com when yahoo_base_url is Yahoo's own host; any other
- * base URL (a local fake, a proxy) is asked for the crumb directly, one
- * round trip less, so that a failing chain is over before the charts are.
+ * Concurrency.  The charts are fetched together, at most
+ * cfg->market_parallel in flight.  The fundamentals (a session, one
+ * quoteSummary per symbol, two at a time) run in a thread of their own
+ * beside the charts, so they cost no wall time when they fail, which is
+ * usual: Yahoo guards quoteSummary and changes the rules often.  Any
+ * failure there only leaves market_cap, pe_ratio and sector empty, with
+ * a DEBUG line.
  *
  * FX.  eur_rate is in units of the quoted currency per EUR, so that
  * price_eur = price / eur_rate.  A major currency other than EUR takes its
@@ -42,18 +39,13 @@
 #define TB_MARKET_H
 
 #include <stddef.h>
+#include <time.h>
+
 #include <sqlite3.h>
 
 #include "chart.h"
 #include "config.h"
 #include "err.h"
-
-/*
- * Chart requests in flight at most: the default 12 tickers and their FX
- * pairs go in one wave, so the market step costs one round trip.
- */
-#define MARKET_PARALLEL		16
-#define MARKET_TIMEOUT_MS	15000	/* per attempt */
 
 /*
  * One symbol's data for a date: a row of market_data.  Numbers that are
@@ -70,6 +62,10 @@ struct market_quote {
 	double	 price_eur;
 	double	 eur_rate;		/* units of currency per EUR */
 	double	 previous_close;
+	double	 prior_close;		/* chart.h; not stored, NAN if unknown */
+	int	 implausible;		/* refused by price_check() (not ok) */
+	const char *source;		/* where the price came from: "yahoo" */
+	time_t	 fetched_at;		/* when; 0 when read back */
 	double	 change_1d_pct;
 	double	 change_5d_pct;
 	double	 change_1m_pct;
@@ -106,12 +102,42 @@ struct market_set {
 /*
  * Fetch, compute, convert and store the quotes of symbols[0..n-1] for
  * date (see the top of this file).  parallel is the bound on requests in
- * flight (0: MARKET_PARALLEL).  On success *out owns everything:
+ * flight (0: cfg->market_parallel).  On success *out owns everything:
  * market_set_free() it.  On failure *out is empty.
  */
 int	market_fetch(sqlite3 *db, const struct tb_config *cfg,
 	    const char *date, const char *const *symbols, size_t n,
 	    int parallel, struct market_set *out, tb_err *e);
+
+/*
+ * What a caller knows of a symbol before asking the feed: its currency as
+ * quoted ("GBp") and a recent price in it (the decision's); NULL and NAN
+ * when unknown.  The second price source needs them (eodhd.h): London's
+ * prices may be pence or pounds, and a fallback must agree with what was
+ * known.
+ */
+struct market_hint {
+	const char *currency;
+	double price;
+};
+
+/*
+ * Quotes at the moment of use (tb-execute sizes orders with them): the
+ * charts of symbols[0..n-1] (hints[i] for each, or hints NULL) and of the
+ * FX pairs extra_pairs[0..nextra-1]
+ * (e.g. the account currency's), and the pairs the quotes' currencies
+ * need, fetched now: never read back from market_data nor stored there,
+ * no fundamentals, at most cfg->market_parallel requests in flight.  Each
+ * quote and pair must pass price_check() (price.h) against its series'
+ * prior_close: one that does not has ok = 0, implausible = 1 and the
+ * reason, naming both numbers, in error.  A quote whose pair is missing
+ * or implausible stays ok with price_eur NAN.  Fails only for memory.
+ */
+int	market_fetch_now(const struct tb_config *cfg,
+	    const char *const *symbols, const struct market_hint *hints,
+	    size_t n,
+	    const char *const *extra_pairs, size_t nextra,
+	    struct market_set *out, tb_err *e);
 
 /* The quote for symbol in the set (quotes, then pairs), or NULL. */
 const struct market_quote *market_find(const struct market_set *s,

@@ -2,17 +2,20 @@
  * orders.h - real orders on Trading 212 and their journal.
  *
  * The journal is the `trades` table (kind 'real').  It keeps DESIGN
- * section 4's promise that no order is lost or doubled by a crash:
+ * section 4's promise that no order is lost or doubled by a crash, and
+ * section 11's that only a proven refusal is a failure:
  *
  *   1. a row with status 'pending' and sent_at = the real wall clock
  *      (time(NULL), never TB_NOW) is COMMITTED before the order leaves;
  *   2. the broker's answer turns it into 'submitted' with the broker's
- *      order id, or 'rejected' with the broker's message when it refused
- *      the order (an HTTP 4xx: the order does not exist), or 'failed'
- *      when the request provably never reached the broker (no connection,
- *      or 408/429 still refused after the retries);
- *   3. anything else (a timeout, a reset, a 5xx, a 2xx we cannot read, a
- *      crash) leaves 'pending': the broker may have the order.
+ *      order id; a row leaves 'pending' for 'rejected' or 'failed' only
+ *      when the order provably does not exist (orders_outcome): no
+ *      connection was made ('failed'), or the broker refused the request
+ *      itself: 400 with an error body, 401, 403, 404, 422 ('rejected');
+ *   3. anything else once the request may have left (408, 429, 5xx, a
+ *      timeout, a reset, an unreadable or incomplete 2xx, a crash) leaves
+ *      'pending': the broker may have the order.  The HTTP layer never
+ *      sends an order twice by itself (http.h).
  *
  * orders_reconcile() runs first in every run: it matches each 'pending'
  * row against the broker's open orders and order history (initiatedFrom
@@ -24,28 +27,41 @@
  * 'filled' (fill price, filled quantity, amount_eur = the filled value in
  * EUR) or 'rejected' (cancelled or rejected by the broker).
  *
- * When a pick is executed again (same llm_name, date, ticker, side, kind
- * real):
- *   - a row 'pending', 'submitted', 'filled' or 'unknown' exists: NEVER
- *     again, not even with --force (the broker has, or may have, the
- *     order; an 'unknown' row is for a human to settle: after checking the
- *     account, set its status to 'failed' to allow a retry with --force);
- *   - only 'rejected', 'failed' or 'skipped' rows exist: not again unless
- *     --force, which writes a new row (the old ones stay as history);
- *   - no row: executed.
+ * Before each new order the broker is asked too (orders_broker_load, the
+ * same reads): an API order for that instrument and side, created since
+ * the day began (or since the day's first send, if earlier), that no
+ * trade row names means an earlier run's answer or rows were lost (an
+ * emptied or restored tb.db): nothing is sent, and the pick's row is
+ * written 'unknown' naming the broker's order.
  *
- * Quantity (orders_quantity): the EUR amount converted to the quoted
- * currency of the last price (GBX = pence: EUR -> GBP -> x100), divided by
- * that price, TRUNCATED (never rounded up) to 4 decimals.  A broker answer
- * that the quantity has too many decimals (t212_is_precision_error) is
- * retried on the same row with 2, then 1, then 0 decimals (the broker
- * refused the previous one, so this cannot double it); each retry commits
- * the new quantity and sent_at as 'pending' before it is sent.  A quantity
- * of 0, or worth less than ORDERS_MIN_EUR, is 'skipped' and never sent.
+ * When a pick is executed again (same llm_name, date, ticker, side, kind
+ * real): a row in a state that may hold an order at the broker
+ * (trade_status_holds: 'pending', 'submitted', 'filled', 'unknown')
+ * means NEVER again, not even with --force; an 'unknown' row is for a
+ * human to settle (after checking the account, set its status to
+ * 'failed' to allow a retry with --force).  Only proven refusals
+ * ('rejected', 'failed') and picks never sent ('skipped') may go again,
+ * and only with --force, which writes a new row.
+ *
+ * Money (money.h): an order is sized from a price fetched by the run
+ * that sends it (market_fetch_now: plausible or refused), the largest
+ * quantity at ORDERS_DECIMALS whose value, rounded up to the EUR cent,
+ * is within the pick's amount; then the gate: within the pick, within
+ * the LLM's daily budget (every real buy of that day that may exist
+ * counts, at its value_cents), within the account's cash when known.
+ * A quantity of 0, or worth less than ORDERS_MIN_EUR, is 'skipped'.
+ *
+ * A refusal of the quantity (t212_is_quantity_refusal, any wording) is
+ * retried on the same row with 2, then 1, then 0 decimals, truncating,
+ * while the value stays at least ORDERS_MIN_EUR (the broker refused the
+ * previous one, so this cannot double it); each retry commits the new
+ * quantity and sent_at as 'pending' before it is sent.  Nothing unclear
+ * is ever retried.
  *
  * Errors: functions return 0 or a tb_err code.  TB_EUNAVAIL means the
- * broker could not be reached (the caller stops sending); TB_ECONFIG that
- * it refused the API key (401/403); TB_EINTERNAL a database failure.
+ * broker could not be reached or answered unclearly (the caller stops
+ * sending); TB_ECONFIG that it refused the API key (401/403);
+ * TB_EINTERNAL a database failure.
  */
 #ifndef TB_ORDERS_H
 #define TB_ORDERS_H
@@ -53,10 +69,11 @@
 #include <stddef.h>
 #include <time.h>
 
-#include <cJSON.h>
 #include <sqlite3.h>
 
 #include "err.h"
+#include "market.h"
+#include "money.h"
 #include "symbols.h"
 #include "t212.h"
 
@@ -68,6 +85,52 @@
  * minute (no waiting) and 300 orders, months of this program's orders. */
 #define ORDERS_HISTORY_PAGES	6
 
+/* ---- Trade states. */
+
+/*
+ * A trade's status.  A row moves only along these lines; the trigger
+ * trades_status_moves (sql/006_money.sql) refuses any other UPDATE, so a
+ * bug or a hand edit cannot revive a refused order as 'pending'.  A new
+ * row may start in any state.
+ *
+ *   from       to          performed by
+ *   pending    pending     journal_retry: a quantity refusal, fewer decimals
+ *   pending    submitted   record_answer, settle_row: the broker has it
+ *   pending    filled      settle_row: reconciled as filled
+ *   pending    rejected    record_refusal: a proven refusal;
+ *                          record_answer, settle_row: the order ended dead
+ *   pending    failed      record_no_answer: no connection was made
+ *   pending    unknown     reconcile_unknown: the broker has no such order
+ *   submitted  filled      settle_row (refresh)
+ *   submitted  rejected    settle_row (refresh): cancelled or rejected
+ *   unknown    failed      a human who checked the account: not there
+ *   unknown    submitted,  a human who found the order
+ *              filled, rejected
+ *
+ * New rows: 'pending' (journal_insert, before sending), 'skipped'
+ * (skip_pick; trades.h for virtual ones), 'unknown' (broker_check: an
+ * unclaimed order at the broker), 'booked' (a virtual trade).
+ */
+enum trade_status {
+	TRADE_PENDING, TRADE_SUBMITTED, TRADE_FILLED, TRADE_REJECTED,
+	TRADE_FAILED, TRADE_SKIPPED, TRADE_UNKNOWN, TRADE_BOOKED,
+	TRADE_NSTATUS
+};
+
+/* "pending", ...; NULL out of range. */
+const char *trade_status_name(enum trade_status s);
+
+/* The status named s: 0, or -1 when s names none. */
+int trade_status_parse(const char *s, enum trade_status *out);
+
+/* Whether an UPDATE may move a row from `from` to `to` (the table above;
+ * staying in the same state is always allowed). */
+int trade_status_may_move(enum trade_status from, enum trade_status to);
+
+/* Whether a real row in state s may stand for an order at the broker: its
+ * pick is never sent again. */
+int trade_status_holds(enum trade_status s);
+
 /* ---- Arithmetic (pure). */
 
 /*
@@ -78,7 +141,7 @@
  */
 double orders_truncate(double q, int decimals);
 
-/* The next decimals to try after a precision refusal at `decimals`: 4 -> 2
+/* The next decimals to try after a quantity refusal at `decimals`: 4 -> 2
  * -> 1 -> 0 -> -1 (none left). */
 int orders_next_decimals(int decimals);
 
@@ -108,28 +171,58 @@ struct orders_quote {
 double orders_quantity(double amount_eur, const struct orders_quote *q,
     int decimals);
 
+/* What `shares` cost at quote q, in EUR cents rounded up (money_up);
+ * MONEY_INVALID when q has no usable price. */
+money_cents orders_value(double shares, const struct orders_quote *q);
+
+/*
+ * The largest quantity at `decimals` decimals whose orders_value() is at
+ * most amount (EUR cents): orders_quantity() first, then one step down
+ * while rounding up still passes the amount.  0 when nothing fits.
+ */
+double orders_size(money_cents amount, const struct orders_quote *q,
+    int decimals);
+
 /*
  * Build a quote from a price in `quoted` currency and the conversion
  * rates known (each NAN when unknown), in this order of preference:
  * fx_major = units of the major currency per EUR (Yahoo's EURGBP=X close,
  * times 100 for pence); eur_rate = units of the quoted currency per EUR
- * (market_data.eur_rate: 85 for GBp when EURGBP is 0.85); price /
- * price_eur.  EUR needs none.  Returns 0, or -1 with the reason in why.
+ * (85 for GBp when EURGBP is 0.85); price / price_eur.  EUR needs none.
+ * Returns 0, or -1 with the reason in why.
  */
 int orders_make_quote(double price, const char *quoted, double fx_major,
     double eur_rate, double price_eur, struct orders_quote *q, char *why,
     size_t whysz);
 
 /*
- * The day's quote of a Yahoo symbol from market_data (status 'ok', price
- * > 0, eur_rate, price_eur), with the FX row "EUR<major>=X" of the same
- * date when there is one.  0; TB_EDATA with the reason in why when there is no usable price
- * or rate; TB_EINTERNAL on a database error (*e).
+ * The decision day's price of a Yahoo symbol from market_data (status
+ * 'ok', price > 0), for the record: NAN when there is none.
  */
-int orders_load_quote(sqlite3 *db, const char *date, const char *symbol,
-    struct orders_quote *q, char *why, size_t whysz, tb_err *e);
+double orders_decision_price(sqlite3 *db, const char *date,
+    const char *symbol);
 
-/* ---- Reconciliation matching (pure). */
+/* ---- What a send's outcome proves (pure). */
+
+enum order_outcome {
+	ORDER_TAKEN,		/* a 2xx with a readable order */
+	ORDER_NOT_SENT,		/* provably never left: no connection */
+	ORDER_REFUSED,		/* the broker refused it: it does not exist */
+	ORDER_QTY_REFUSED,	/* refused for its quantity: fewer decimals */
+	ORDER_UNCLEAR		/* it may exist: settle by reconciliation */
+};
+
+/*
+ * The outcome of t212_market_order(): rc is its return, status, attempts
+ * and connected the request's (http.h), body its answer (may be NULL).
+ * A refusal is 400 with an error body (either of the broker's shapes),
+ * 401, 403, 404 or 422; every other answer, and every failure once a
+ * connection was made, is ORDER_UNCLEAR.
+ */
+enum order_outcome orders_outcome(int rc, long status, int attempts,
+    int connected, const char *body);
+
+/* ---- Matching the broker's orders (pure). */
 
 /* A journal row waiting to be matched with a broker order. */
 struct orders_pending {
@@ -148,76 +241,144 @@ struct orders_pending {
 long orders_match(const struct orders_pending *row,
     const struct t212_order *orders, size_t n, const unsigned char *claimed);
 
+/*
+ * An order in orders[0..n-1] that may be an unrecorded earlier send of
+ * this instrument and side: initiated by the API (or not said), created
+ * at or after `since`, not claimed.  Its index (the newest), or -1.
+ */
+long orders_unclaimed(const struct t212_order *orders, size_t n,
+    const unsigned char *claimed, const char *broker_ticker, int sell,
+    time_t since);
+
 /* ---- The run. */
 
 /*
  * What one run works with.  orders_ctx_init borrows everything; t212 may
  * be NULL in a dry run without a key (nothing is then asked of the
  * broker).  The broker's open orders and history are fetched at most once
- * per run and shared by reconcile and refresh (their rate limits are 1
- * per 5 s and 6 per minute).
+ * per run and shared by reconcile, refresh and the check before sending
+ * (their rate limits are 1 per 5 s and 6 per minute).
  */
 struct orders_ctx {
 	sqlite3 *db;
 	struct t212_client *t212;
 	const struct universe *universe;
 	const char *date;		/* the run's day, "YYYY-MM-DD" */
+	time_t day_start;		/* its local midnight */
 	int dry_run;			/* send nothing, write nothing */
 	int force;			/* retry rejected/failed/skipped picks */
 
-	/* Broker state cached for the run. */
-	struct t212_order *open;
-	size_t nopen;
-	int have_open;
-	struct t212_order *history;
-	size_t nhistory;
-	int have_history;
+	/* Money: the gate of the LLM whose orders are placed, and the
+	 * account's currency (units per EUR; NAN when unknown). */
+	struct money_gate gate;
+	char account_currency[4];	/* "" when unknown */
+	double account_per_eur;
+
+	/* Broker state cached for the run: open orders, then the history
+	 * since history_since; claimed[i] says a trade names broker[i]. */
+	struct t212_order *broker;
+	size_t nbroker, nopen;
+	unsigned char *claimed;
+	int have_broker;
 	time_t history_since;
+	time_t check_since;		/* orders since then may be a lost send */
 };
 
-void orders_ctx_init(struct orders_ctx *ctx, sqlite3 *db,
+/* Returns 0, or TB_EDATA when date is not a date. */
+int orders_ctx_init(struct orders_ctx *ctx, sqlite3 *db,
     struct t212_client *t212, const struct universe *u, const char *date,
-    int dry_run, int force);
+    int dry_run, int force, tb_err *e);
 void orders_ctx_free(struct orders_ctx *ctx);
+
+/*
+ * Set the gate for llm_name's real buys on ctx->date: budget_eur, what
+ * that LLM's rows of the day may already hold at the broker, and the
+ * account's cash (in `currency`, per_eur of it to a EUR; cash NAN when
+ * unknown, which turns the cash check off).  TB_EINTERNAL on a database
+ * error.
+ */
+int orders_gate_load(struct orders_ctx *ctx, const char *llm_name,
+    double budget_eur, const char *currency, double per_eur, double cash,
+    tb_err *e);
 
 /* How many journal rows need the broker: 'pending' and 'submitted'. */
 int orders_count_open(sqlite3 *db, long *pending, long *submitted,
     tb_err *e);
 
 /*
- * Reconcile every 'pending' real row (of any date) with the broker.  Adds
- * to out (a JSON object): "matched", "unknown" (counts) and
- * "unknown_trades": [{trade_id, ticker, broker_ticker, quantity}].  In a
- * dry run the outcome is reported but not written.  TB_EUNAVAIL when the
- * broker's orders cannot be read (then no new order may be sent).
+ * Read the broker's open orders and its history back to the earliest of
+ * the day's start and the oldest pending or submitted row (less the clock
+ * skew), once per run.  TB_EUNAVAIL when they cannot be read: then no
+ * order may be sent.
  */
-int orders_reconcile(struct orders_ctx *ctx, cJSON *out, tb_err *e);
+int orders_broker_load(struct orders_ctx *ctx, tb_err *e);
+
+/* A pending row the broker has no order for (orders_reconcile). */
+struct orders_unknown {
+	long long trade_id;
+	char ticker[SYMBOLS_MAX];
+	char broker_ticker[SYMBOLS_MAX];
+	double quantity;
+};
+
+struct orders_reconciled {
+	long matched;
+	long unknown;
+	struct orders_unknown *trades;	/* unknown ones; caller frees */
+	size_t ntrades;
+};
 
 /*
- * Refresh every 'submitted' real row (of any date).  Adds to out:
- * "filled", "rejected", "still_open".  Not in a dry run.
+ * Reconcile every 'pending' real row (of any date) with the broker into
+ * *out.  In a dry run the outcome is reported but not written.
+ * TB_EUNAVAIL when the broker's orders cannot be read (then no new order
+ * may be sent).
  */
-int orders_refresh(struct orders_ctx *ctx, cJSON *out, tb_err *e);
+int orders_reconcile(struct orders_ctx *ctx, struct orders_reconciled *out,
+    tb_err *e);
+
+struct orders_refreshed {
+	long filled, rejected, still_open;
+};
+
+/* Refresh every 'submitted' real row (of any date).  Not in a dry run. */
+int orders_refresh(struct orders_ctx *ctx, struct orders_refreshed *out,
+    tb_err *e);
 
 /* The outcome of one place_*_order call, for the summary. */
 struct order_result {
 	const char *status;		/* the row's status: "submitted",
 					 * "rejected", "failed", "pending",
-					 * "skipped"; or "would_send" (dry
-					 * run), "not_repeated" (an earlier
-					 * row stands) */
+					 * "skipped", "unknown"; or
+					 * "would_send" (dry run),
+					 * "not_repeated" (an earlier row
+					 * stands) */
 	long long trade_id;		/* the row written or found; 0 none */
 	char broker_ticker[SYMBOLS_MAX];
 	double quantity;		/* shares sent or to send */
 	int decimals;			/* decimals of quantity as sent */
 	char broker_order_id[32];
-	double value_eur;		/* quantity at the last price, EUR */
+	double price;			/* the price used, in currency; NAN */
+	char currency[4];		/* "" when none */
+	double decision_price;		/* the decision day's; NAN */
+	money_cents value;		/* quantity at the price used, EUR
+					 * cents; MONEY_INVALID when unknown */
 	char reason[512];		/* why not sent / refused; "" if none */
 };
 
 /*
+ * The rules for an earlier row of the same pick (the top of this file),
+ * without sending anything: 0 with *res filled and res->status
+ * "not_repeated" (the reason says why) when the pick must not go now, 0
+ * with res->status NULL when it may; TB_EINTERNAL.
+ */
+int orders_earlier(struct orders_ctx *ctx, const char *llm_name,
+    const char *ticker, int sell, struct order_result *res, tb_err *e);
+
+/*
  * Buy amount_eur of a Yahoo symbol for llm_name (that day's main trader)
- * on ctx->date: resolve the Trading 212 ticker, apply the rules above,
+ * on ctx->date at quote `now` (market_fetch_now's; NULL when none was
+ * fetched): resolve the Trading 212 ticker, apply the rules above,
  * journal and send.  pick_id (0: none) is recorded.  *res is always
  * filled.  Returns 0 when the pick is settled for this run, whatever its
  * status (a refusal or a skip is not an error of the run); TB_EUNAVAIL,
@@ -225,15 +386,15 @@ struct order_result {
  */
 int place_buy_order(struct orders_ctx *ctx, const char *llm_name,
     const char *ticker, double amount_eur, long long pick_id,
-    struct order_result *res, tb_err *e);
+    const struct market_quote *now, struct order_result *res, tb_err *e);
 
 /*
  * Sell `quantity` shares (truncated to 4 decimals) of a Yahoo symbol for
- * llm_name: the same journal, rules and precision retries as a buy, sent
- * as a negative quantity.
+ * llm_name: the same journal, rules, broker check and quantity retries as
+ * a buy, sent as a negative quantity; `now` (may be NULL) only values it.
  */
 int place_sell_order(struct orders_ctx *ctx, const char *llm_name,
-    const char *ticker, double quantity, struct order_result *res,
-    tb_err *e);
+    const char *ticker, double quantity, const struct market_quote *now,
+    struct order_result *res, tb_err *e);
 
 #endif

@@ -8,6 +8,8 @@
  */
 #include "picks.h"
 
+#include "money.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -23,9 +25,7 @@
 /* Balanced-object scans per pass, so brace-heavy garbage costs linear time. */
 #define MAX_BRACE_SCANS	64
 /* The largest budget accepted, so that cents stay exact in a double. */
-#define BUDGET_MAX_EUR	1e9
-/* Binary floating-point noise ignored when rounding down to cents. */
-#define CENT_EPSILON	1e-6
+#define BUDGET_MAX_EUR	MONEY_MAX_EUR
 
 enum candidate_result { CAND_FAILED, CAND_PARSED, CAND_FOUND };
 
@@ -880,8 +880,8 @@ drop_empty_picks(struct pick_set *set, double budget, tb_err *e)
 
 /*
  * Scale the allocations, then turn them into cents, rounded down (less
- * than CENT_EPSILON below a whole cent counts as that cent: it is binary
- * rounding noise, as in 0.29 * 100).  Two guards make the budget a hard
+ * than MONEY_NOISE_CENTS below a whole cent counts as that cent: it is
+ * binary rounding noise, as in 0.29 * 100; money.h).  Two guards make the budget a hard
  * limit whatever the rounding: the cents must add up to at most the budget
  * in cents, and the EUR amounts, added in order as doubles, to at most the
  * budget itself, which the cents alone do not ensure (0.10 + 0.10 + 0.10
@@ -898,11 +898,11 @@ apportion(struct pick_set *set, double budget, tb_err *e)
 
 	if ((rc = scale_allocations(set, e)) != 0)
 		return rc;
-	budget_cents = (long long)floor(budget * 100 + CENT_EPSILON);
+	budget_cents = money_down(budget);
 	for (i = 0; i < set->npicks; i++) {
 		p = &set->picks[i];
 		cents = (long long)floor(p->allocation_pct *
-		    (double)budget_cents / 100 + CENT_EPSILON);
+		    (double)budget_cents / 100 + MONEY_NOISE_CENTS);
 		if (cents > budget_cents)
 			cents = budget_cents;
 		p->amount_cents = cents < 0 ? 0 : cents;

@@ -176,6 +176,15 @@ static const char SQL_TOTALS[] =
     "round(coalesce(sum(CASE WHEN kind = 'virtual' AND status = 'booked' "
     "THEN amount_eur END), 0), 2) AS eur_virtual "
     "FROM trades WHERE date = ?1";
+/* The account as the day's last tb-execute that read it saw it. */
+static const char SQL_ACCOUNT[] =
+    "SELECT json_extract(summary_json, '$.account.currency') AS currency, "
+    "json_extract(summary_json, '$.account.cash_available') AS "
+    "cash_available, json_extract(summary_json, '$.account.budget') AS "
+    "budget, started_at AS seen_at FROM runs WHERE date = ?1 AND "
+    "program = 'tb-execute' AND json_valid(summary_json) AND "
+    "json_type(summary_json, '$.account') = 'object' ORDER BY id DESC "
+    "LIMIT 1";
 static const char SQL_RUNS[] =
     "SELECT program, started_at, finished_at, status, exit_code, "
     "CASE WHEN json_valid(summary_json) THEN "
@@ -255,6 +264,9 @@ report_day(sqlite3 *db, const struct tb_config *cfg,
 	if ((rc = row_or_null(db, SQL_TOTALS, day, &part, e)) != 0)
 		goto fail;
 	cJSON_AddItemToObject(doc, "totals", part);
+	if ((rc = row_or_null(db, SQL_ACCOUNT, day, &part, e)) != 0)
+		goto fail;
+	cJSON_AddItemToObject(doc, "account", part);
 	if ((rc = rows_json(db, SQL_RUNS, day, &part, e)) != 0)
 		goto fail;
 	cJSON_AddItemToObject(doc, "runs", part);

@@ -17,6 +17,8 @@
  *              price, currency, amount_eur, status, broker_order_id, error}]
  *   totals   {orders_placed, orders_skipped, orders_failed, orders_unknown,
  *              virtual_booked, eur_real, eur_virtual}
+ *   account  {currency, cash_available, budget, seen_at}: the account as
+ *            the day's last tb-execute read it before its orders, or null
  *   runs     [{program, started_at, finished_at, status, exit_code, error}]
  *
  * report_range() builds one short object per day from..to (inclusive):

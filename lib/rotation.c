@@ -22,11 +22,14 @@ get_main_trader(const struct tb_date *d)
 const char *
 get_virtual_trader(const struct tb_date *d)
 {
-	const char *main_trader = get_main_trader(d);
-
-	if (main_trader == NULL)
+	switch (date_weekday(d)) {
+	case 1: case 3: case 5:
+		return "minimax";
+	case 2: case 4:
+		return "claude";
+	default:
 		return NULL;
-	return strcmp(main_trader, "claude") == 0 ? "minimax" : "claude";
+	}
 }
 
 int

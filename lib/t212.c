@@ -46,6 +46,7 @@ static int	copy_field(char *dst, size_t dstsz, const cJSON *v);
 static double	number_field(const cJSON *obj, const char *name);
 static int	orders_append(struct t212_order **arr, size_t *n,
 		    size_t *cap, const struct t212_order *o);
+static void	order_gap(const struct t212_client *c);
 static int	orders_from_array(const cJSON *arr, struct t212_order **out,
 		    size_t *n, size_t *cap, time_t *oldest, tb_err *e);
 
@@ -299,12 +300,35 @@ t212_error_message(const char *body, char *buf, size_t bufsz)
 }
 
 int
-t212_is_precision_error(const char *body)
+t212_is_error_body(const char *body)
 {
-	if (body == NULL)
+	cJSON *doc;
+	int yes;
+
+	if (body == NULL || (doc = cJSON_Parse(body)) == NULL)
 		return 0;
-	return strcasestr(body, "precision") != NULL ||
-	    strcasestr(body, "decimal") != NULL;
+	yes = cJSON_IsObject(doc) &&
+	    (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "code")) ||
+	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "title")) ||
+	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "type")));
+	cJSON_Delete(doc);
+	return yes;
+}
+
+int
+t212_is_quantity_refusal(long status, const char *body)
+{
+	static const char *const words[] = {
+		"quantit", "precision", "decimal", "fraction"
+	};
+	size_t i;
+
+	if (status != 400 || body == NULL)
+		return 0;
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcasestr(body, words[i]) != NULL)
+			return 1;
+	return 0;
 }
 
 /* GET a JSON document. */
@@ -372,6 +396,65 @@ t212_account_summary(struct t212_client *c, cJSON **out, tb_err *e)
 		    "a JSON object");
 	}
 	return 0;
+}
+
+/* A 3-letter upper-case currency code from a string item, or -1. */
+static int
+currency_field(const cJSON *v, char out[4])
+{
+	size_t i;
+
+	if (!cJSON_IsString(v) || strlen(v->valuestring) != 3)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (!isupper((unsigned char)v->valuestring[i]))
+			return -1;
+		out[i] = v->valuestring[i];
+	}
+	out[3] = '\0';
+	return 0;
+}
+
+int
+t212_account_parse(const cJSON *summary, struct t212_account *a, tb_err *e)
+{
+	const cJSON *cur, *cash;
+	double v;
+
+	memset(a, 0, sizeof *a);
+	a->cash = a->total = NAN;
+	if (!cJSON_IsObject(summary))
+		return tb_errf(e, TB_EDATA, "t212: account summary: want an "
+		    "object");
+	cur = cJSON_GetObjectItemCaseSensitive(summary, "currency");
+	if (cur == NULL)
+		cur = cJSON_GetObjectItemCaseSensitive(summary, "currencyCode");
+	if (currency_field(cur, a->currency) != 0)
+		return tb_errf(e, TB_EDATA, "t212: account summary: no "
+		    "currency code");
+	cash = cJSON_GetObjectItemCaseSensitive(summary, "cash");
+	v = cJSON_IsObject(cash) ? number_field(cash, "availableToTrade") :
+	    number_field(summary, "free");
+	if (!isfinite(v) || v < 0 || v > 1e12)
+		return tb_errf(e, TB_EDATA, "t212: account summary: no usable "
+		    "cash available to trade");
+	a->cash = v;
+	v = number_field(summary, "totalValue");
+	a->total = isfinite(v) ? v : number_field(summary, "total");
+	return 0;
+}
+
+int
+t212_account(struct t212_client *c, struct t212_account *a, tb_err *e)
+{
+	cJSON *doc;
+	int rc;
+
+	if ((rc = t212_account_summary(c, &doc, e)) != 0)
+		return rc;
+	rc = t212_account_parse(doc, a, e);
+	cJSON_Delete(doc);
+	return rc;
 }
 
 int
@@ -519,6 +602,26 @@ t212_order_state(const struct t212_order *o)
 	return T212_OPEN;
 }
 
+/* Wait until the last market order is T212_ORDER_GAP_MS old. */
+static void
+order_gap(const struct t212_client *c)
+{
+	double wait_ms;
+	struct timespec ts;
+
+	if (c->last_order_ms <= 0)
+		return;
+	wait_ms = (T212_ORDER_GAP_MS - (http_monotonic_ms() -
+	    c->last_order_ms)) * http_backoff_scale();
+	if (wait_ms <= 0)
+		return;
+	log_debug("t212: %.0f ms before the next market order", wait_ms);
+	ts.tv_sec = (time_t)(wait_ms / 1000);
+	ts.tv_nsec = (long)((wait_ms - (double)ts.tv_sec * 1000) * 1e6);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
 int
 t212_market_order(struct t212_client *c, const char *ticker,
     double quantity, int decimals, int sell, struct http_request *req,
@@ -548,8 +651,10 @@ t212_market_order(struct t212_client *c, const char *ticker,
 		return tb_errf(e, TB_EINTERNAL, "t212: out of memory");
 	}
 	cJSON_Delete(body);
+	order_gap(c);
 	rc = t212_request(c, "POST", "/equity/orders/market", text, 0, req,
 	    e);
+	c->last_order_ms = http_monotonic_ms();
 	free(text);
 	if (rc != 0)
 		return rc;

@@ -45,11 +45,16 @@ struct t212_limit {
 	time_t reset;			/* unix time */
 };
 
+/* Trading 212's guidance: market orders at least this far apart. */
+#define T212_ORDER_GAP_MS	1200
+
 struct t212_client {
 	const struct tb_config *cfg;	/* borrowed */
 	char *auth_header;		/* "Authorization: ..." (secret!) */
 	struct t212_limit limits[T212_MAX_ENDPOINTS];
 	size_t nlimits;
+	double last_order_ms;		/* monotonic ms of the last market
+					 * order sent; 0 none */
 };
 
 /* Prepare a client; TB_ECONFIG when T212_API_KEY is missing. */
@@ -76,6 +81,13 @@ int t212_request(struct t212_client *c, const char *method, const char *path,
  * invalid: Invalid payload"; the raw body (cut) when it is neither.
  */
 void t212_error_message(const char *body, char *buf, size_t bufsz);
+
+/*
+ * Whether body is one of the broker's error documents: a JSON object with
+ * a string "code" (2024) or "title" or "type" (2026).  A proxy's HTML
+ * page or an empty body is not: it does not prove the broker refused.
+ */
+int t212_is_error_body(const char *body);
 
 /* GET /equity/metadata/instruments and /exchanges: parsed arrays (caller frees). */
 int t212_get_instruments(struct t212_client *c, cJSON **out, tb_err *e);
@@ -117,20 +129,25 @@ int t212_order_parse(const cJSON *item, struct t212_order *o, tb_err *e);
 enum t212_state t212_order_state(const struct t212_order *o);
 
 /*
- * Whether an error body is the broker's "wrong quantity precision"
- * refusal: a code or text that mentions precision or decimals (the 2024
- * code is QuantityPrecisionMismatch).
+ * Whether an answer is the broker refusing an order's quantity: an HTTP
+ * 400 whose body mentions the quantity, its precision, decimals or
+ * fractions in any wording or case (2024: QuantityPrecisionMismatch;
+ * 2026: "Invalid quantity", "too many decimal places", ...).  Such a
+ * refusal may be tried again with fewer decimals.
  */
-int t212_is_precision_error(const char *body);
+int t212_is_quantity_refusal(long status, const char *body);
 
 /*
  * POST /equity/orders/market {"ticker","quantity","extendedHours":false}
  * with quantity written with exactly `decimals` decimals (0..8), negative
  * for a sell.  The caller has already truncated quantity.  NOT idempotent:
- * sent once; only a 429 (refused before acting) is retried.  On 0, *o is
- * the broker's answer.  On failure req keeps the answer (status and raw
- * body) for the caller's journal; the caller calls http_request_reset(req)
- * in every case.  Returns as t212_request.
+ * the HTTP layer sends it once (it may only try again when no connection
+ * was made); what an unclear outcome means is the caller's to settle.
+ * Market orders leave at least T212_ORDER_GAP_MS apart (scaled like the
+ * HTTP backoff, TB_HTTP_BACKOFF_SCALE, so tests need not wait).  On 0, *o
+ * is the broker's answer.  On failure req keeps the answer (status and
+ * raw body) for the caller's journal; the caller calls
+ * http_request_reset(req) in every case.  Returns as t212_request.
  */
 int t212_market_order(struct t212_client *c, const char *ticker,
     double quantity, int decimals, int sell, struct http_request *req,
@@ -166,5 +183,24 @@ int t212_history_orders(struct t212_client *c, const char *ticker,
 /* GET /equity/account/summary and /equity/positions, parsed (caller frees). */
 int t212_account_summary(struct t212_client *c, cJSON **out, tb_err *e);
 int t212_positions(struct t212_client *c, cJSON **out, tb_err *e);
+
+/* The account as the summary reports it. */
+struct t212_account {
+	char currency[4];		/* "EUR", "GBP", ... */
+	double cash;			/* available to trade, in currency */
+	double total;			/* total value; NAN when not reported */
+};
+
+/*
+ * Read the account's currency and cash from a summary document:
+ * {"currency", "cash": {"availableToTrade"}, "totalValue"} (2026), or
+ * the older {"currencyCode", "free", "total"}.  0, or TB_EDATA when the
+ * currency or the cash is missing or not sane.
+ */
+int t212_account_parse(const cJSON *summary, struct t212_account *a,
+    tb_err *e);
+
+/* GET /equity/account/summary, parsed as above. */
+int t212_account(struct t212_client *c, struct t212_account *a, tb_err *e);
 
 #endif

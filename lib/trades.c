@@ -12,15 +12,13 @@
 #include "log.h"
 #include "orders.h"
 
-static int	price_of(sqlite3 *db, const char *date, const char *ticker,
-		    struct virtual_result *res, tb_err *e);
 static int	earlier_virtual(sqlite3 *db, const char *date,
 		    const char *llm_name, const char *ticker, long long *id,
 		    char status[16], tb_err *e);
 static int	write_virtual(sqlite3 *db, const char *date,
 		    const char *llm_name, const char *ticker, double planned,
-		    long long pick_id, int replace, struct virtual_result *res,
-		    tb_err *e);
+		    long long pick_id, const struct market_quote *now,
+		    int replace, struct virtual_result *res, tb_err *e);
 
 double
 trades_virtual_quantity(double amount_eur, double price_eur)
@@ -32,41 +30,41 @@ trades_virtual_quantity(double amount_eur, double price_eur)
 }
 
 /*
- * The day's price of ticker into res (price, currency, price_eur):
- * market_data.price_eur when stored, else the price converted with the
- * day's FX row.  0, or TB_EDATA with the reason in res->reason.
+ * Size the pick at quote `now` as a real order would be (orders.h):
+ * res gets price, currency, price_eur, quantity and amount_eur; or the
+ * reason in res->reason when it cannot be booked.
  */
-static int
-price_of(sqlite3 *db, const char *date, const char *ticker,
-    struct virtual_result *res, tb_err *e)
+static void
+size_virtual(const struct market_quote *now, double amount_eur,
+    struct virtual_result *res)
 {
 	struct orders_quote q;
-	sqlite3_stmt *st;
-	char why[200];
-	double stored_eur = NAN;
-	int rc;
+	money_cents pick = money_down(amount_eur), value;
+	char why[300];
 
-	if ((rc = orders_load_quote(db, date, ticker, &q, why, sizeof why,
-	    e)) == TB_EINTERNAL)
-		return rc;
-	if (rc != 0) {
-		snprintf(res->reason, sizeof res->reason, "%s", why);
-		return TB_EDATA;
+	if (now == NULL || !now->ok) {
+		snprintf(res->reason, sizeof res->reason, "%s%s", now != NULL &&
+		    now->implausible ? "" : "no market price: ", now == NULL ?
+		    "the quote could not be fetched" : now->error != NULL ?
+		    now->error : "unavailable");
+		return;
 	}
-	if (db_prepare(db, "SELECT price_eur FROM market_data WHERE date = ? "
-	    "AND symbol = ?", &st, e) != 0)
-		return TB_EINTERNAL;
-	db_bind_text(st, 1, date);
-	db_bind_text(st, 2, ticker);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL)
-		stored_eur = sqlite3_column_double(st, 0);
-	sqlite3_finalize(st);
+	if (orders_make_quote(now->price, now->currency, NAN, now->eur_rate,
+	    now->price_eur, &q, why, sizeof why) != 0) {
+		snprintf(res->reason, sizeof res->reason, "%s", why);
+		return;
+	}
 	res->price = q.price;
 	memcpy(res->currency, q.currency, sizeof res->currency);
-	res->price_eur = isfinite(stored_eur) && stored_eur > 0 ? stored_eur :
-	    q.price_eur;
-	return 0;
+	res->price_eur = q.price_eur;
+	res->quantity = orders_size(pick, &q, ORDERS_DECIMALS);
+	value = orders_value(res->quantity, &q);
+	if (res->quantity <= 0 || value < 0) {
+		snprintf(res->reason, sizeof res->reason, "%.2f EUR at %.4f EUR "
+		    "a share truncates to 0 shares", amount_eur, q.price_eur);
+		return;
+	}
+	res->amount_eur = res->quantity * q.price_eur;
 }
 
 static int
@@ -96,16 +94,15 @@ earlier_virtual(sqlite3 *db, const char *date, const char *llm_name,
 }
 
 int
-trades_book_virtual(sqlite3 *db, const char *date, const char *llm_name,
-    const char *ticker, double amount_eur, long long pick_id, int force,
-    int dry_run, struct virtual_result *res, tb_err *e)
+trades_virtual_earlier(sqlite3 *db, const char *date, const char *llm_name,
+    const char *ticker, int force, struct virtual_result *res, tb_err *e)
 {
 	char earlier[16];
 	long long old;
 	int rc;
 
 	memset(res, 0, sizeof *res);
-	res->price = res->price_eur = NAN;
+	res->price = res->price_eur = res->decision_price = NAN;
 	if ((rc = earlier_virtual(db, date, llm_name, ticker, &old, earlier,
 	    e)) != 0)
 		return rc;
@@ -114,97 +111,129 @@ trades_book_virtual(sqlite3 *db, const char *date, const char *llm_name,
 		res->trade_id = old;
 		snprintf(res->reason, sizeof res->reason, "trade %lld is %s; "
 		    "--force books it again", old, earlier);
-		return 0;
 	}
-	if ((rc = price_of(db, date, ticker, res, e)) == TB_EINTERNAL)
+	return 0;
+}
+
+int
+trades_book_virtual(sqlite3 *db, const char *date, const char *llm_name,
+    const char *ticker, double amount_eur, long long pick_id,
+    const struct market_quote *now, int force, int dry_run,
+    struct virtual_result *res, tb_err *e)
+{
+	int rc;
+
+	if ((rc = trades_virtual_earlier(db, date, llm_name, ticker, force,
+	    res, e)) != 0 || res->status != NULL)
 		return rc;
-	if (rc == 0) {
-		res->quantity = trades_virtual_quantity(amount_eur,
-		    res->price_eur);
-		if (res->quantity <= 0)
-			snprintf(res->reason, sizeof res->reason, "%.2f EUR "
-			    "at %.4f EUR a share truncates to 0 shares",
-			    amount_eur, res->price_eur);
-	}
+	res->decision_price = orders_decision_price(db, date, ticker);
+	size_virtual(now, amount_eur, res);
 	if (res->reason[0] != '\0') {
 		res->status = "skipped";
 		res->quantity = 0;
+		res->amount_eur = 0;
 		log_warn("virtual %s %s: skipped: %s", llm_name, ticker,
 		    res->reason);
-	} else {
+	} else
 		res->status = dry_run ? "would_book" : "booked";
-		res->amount_eur = res->quantity * res->price_eur;
-	}
 	if (dry_run)
 		return 0;
+	/* With force, the pick's earlier rows give way to this one. */
 	return write_virtual(db, date, llm_name, ticker, amount_eur, pick_id,
-	    old != 0, res, e);
+	    now, force, res, e);
 }
 
-/* Insert the row (replacing the pick's earlier virtual rows) atomically. */
 static int
-write_virtual(sqlite3 *db, const char *date, const char *llm_name,
-    const char *ticker, double planned, long long pick_id, int replace,
-    struct virtual_result *res, tb_err *e)
+delete_virtual(sqlite3 *db, const char *date, const char *llm_name,
+    const char *ticker, tb_err *e)
 {
 	sqlite3_stmt *st;
-	char now[21];
+	int rc;
+
+	if (db_prepare(db, "DELETE FROM trades WHERE kind = 'virtual' AND "
+	    "llm_name = ? AND date = ? AND ticker = ?", &st, e) != 0)
+		return TB_EINTERNAL;
+	db_bind_text(st, 1, llm_name);
+	db_bind_text(st, 2, date);
+	db_bind_text(st, 3, ticker);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "replace a virtual trade",
+	    e);
+}
+
+static void
+bind_real(sqlite3_stmt *st, int i, double v)
+{
+	if (isfinite(v))
+		sqlite3_bind_double(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static const char insert_sql[] =
+	"INSERT INTO trades (date, llm_name, ticker, kind, side, amount_eur, "
+	"quantity, price, currency, price_eur, status, error, created_at, "
+	"updated_at, pick_id, value_cents, decision_price, price_source, "
+	"quoted_at) VALUES (?1, ?2, ?3, 'virtual', 'buy', ?4, ?5, ?6, ?7, "
+	"?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16)";
+
+static int
+insert_virtual(sqlite3 *db, const char *date, const char *llm_name,
+    const char *ticker, double planned, long long pick_id,
+    const struct market_quote *now, struct virtual_result *res, tb_err *e)
+{
+	sqlite3_stmt *st;
+	char now_iso[21], quoted[21];
 	int rc, booked = strcmp(res->status, "booked") == 0;
 
-	if ((rc = db_begin(db, e)) != 0)
-		return rc;
-	if (replace) {
-		if (db_prepare(db, "DELETE FROM trades WHERE kind = 'virtual' "
-		    "AND llm_name = ? AND date = ? AND ticker = ?", &st, e) !=
-		    0)
-			goto fail;
-		db_bind_text(st, 1, llm_name);
-		db_bind_text(st, 2, date);
-		db_bind_text(st, 3, ticker);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			db_fail(db, "replace a virtual trade", e);
-			goto fail;
-		}
-	}
-	if (db_prepare(db, "INSERT INTO trades (date, llm_name, ticker, kind, "
-	    "side, amount_eur, quantity, price, currency, price_eur, status, "
-	    "error, created_at, updated_at, pick_id) VALUES (?, ?, ?, "
-	    "'virtual', 'buy', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, e) != 0)
-		goto fail;
-	clock_iso_utc(time(NULL), now);
+	if (db_prepare(db, insert_sql, &st, e) != 0)
+		return TB_EINTERNAL;
 	db_bind_text(st, 1, date);
 	db_bind_text(st, 2, llm_name);
 	db_bind_text(st, 3, ticker);
 	sqlite3_bind_double(st, 4, booked ? res->amount_eur : planned);
 	sqlite3_bind_double(st, 5, res->quantity);
-	if (isfinite(res->price))
-		sqlite3_bind_double(st, 6, res->price);
-	else
-		sqlite3_bind_null(st, 6);
+	bind_real(st, 6, res->price);
 	db_bind_text(st, 7, res->currency[0] ? res->currency : NULL);
-	if (isfinite(res->price_eur))
-		sqlite3_bind_double(st, 8, res->price_eur);
-	else
-		sqlite3_bind_null(st, 8);
+	bind_real(st, 8, res->price_eur);
 	db_bind_text(st, 9, res->status);
 	db_bind_text(st, 10, booked ? NULL : res->reason);
-	db_bind_text(st, 11, now);
-	db_bind_text(st, 12, now);
+	db_bind_text(st, 11, clock_iso_utc(time(NULL), now_iso));
 	if (pick_id > 0)
-		sqlite3_bind_int64(st, 13, pick_id);
-	else
-		sqlite3_bind_null(st, 13);
+		sqlite3_bind_int64(st, 12, pick_id);
+	if (booked)
+		sqlite3_bind_int64(st, 13, money_up(res->amount_eur));
+	bind_real(st, 14, res->decision_price);
+	if (isfinite(res->price)) {
+		db_bind_text(st, 15, now->source);
+		db_bind_text(st, 16, clock_iso_utc(now->fetched_at != 0 ?
+		    now->fetched_at : time(NULL), quoted));
+	}
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "book a virtual trade", e);
-		goto fail;
-	}
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "book a virtual trade", e);
 	res->trade_id = sqlite3_last_insert_rowid(db);
+	return 0;
+}
+
+/* Insert the row (replacing the pick's earlier virtual rows) atomically. */
+static int
+write_virtual(sqlite3 *db, const char *date, const char *llm_name,
+    const char *ticker, double planned, long long pick_id,
+    const struct market_quote *now, int replace, struct virtual_result *res,
+    tb_err *e)
+{
+	int rc;
+
+	if ((rc = db_begin(db, e)) != 0)
+		return rc;
+	if ((replace && delete_virtual(db, date, llm_name, ticker, e) != 0) ||
+	    insert_virtual(db, date, llm_name, ticker, planned, pick_id, now,
+	    res, e) != 0) {
+		db_rollback(db);
+		return TB_EINTERNAL;
+	}
 	return db_commit(db, e);
-fail:
-	db_rollback(db);
-	return TB_EINTERNAL;
 }

@@ -35,7 +35,7 @@ tb_env() {
 	[ "$(value_of t212_environment)" = demo ]
 	[ "$(value_of max_picks)" = 5 ]
 	[ "$(printf '%s\n' "$output" | jq -r '[.keys[].source] | unique | join(",")')" = default ]
-	[ "$(printf '%s\n' "$output" | jq '.keys | length')" = 33 ]
+	[ "$(printf '%s\n' "$output" | jq '.keys | length')" = 34 ]
 	[ "$(json_field .file)" = null ]
 	[ "$(json_field .env_file)" = null ]
 	[ "$(json_field .home)" = "$TB_HOME" ]
@@ -257,6 +257,7 @@ bad_values=(
 	"reddit_timeout_seconds|0"
 	"yahoo_timeout_seconds|many"
 	"t212_timeout_seconds|601"
+	"eodhd_base_url|eodhd.com"
 )
 
 @test "every invalid value in the environment: exit 78 naming key and value" {
@@ -334,7 +335,8 @@ bad_values=(
 	    minimax_base_url t212_base_url mail_to alert_command log_keep_days \
 	    scheduler_report_time benchmark_symbol virtual_fx_fee_pct \
 	    market_parallel llm_timeout_seconds reddit_username \
-	    reddit_timeout_seconds yahoo_timeout_seconds t212_timeout_seconds; do
+	    reddit_timeout_seconds yahoo_timeout_seconds t212_timeout_seconds \
+	    eodhd_base_url; do
 		grep -q "^$key = " "$TB_CONFIG" || { echo "missing $key"; false; }
 		grep -q "^#TB_$(printf '%s' "$key" | tr a-z A-Z)=" "$TB_ROOT/env.example" ||
 		    { echo "env.example lacks TB_ for $key"; false; }
@@ -353,5 +355,5 @@ bad_values=(
 	run --separate-stderr tb-status --config --json
 	assert_success
 	[ "$(value_of mail_to) $(source_of mail_to)" = "you@example.org tb.env" ]
-	[ "$(printf '%s\n' "$output" | jq '[.keys[] | select(.source == "tb.env")] | length')" = 33 ]
+	[ "$(printf '%s\n' "$output" | jq '[.keys[] | select(.source == "tb.env")] | length')" = 34 ]
 }

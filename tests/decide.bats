@@ -64,6 +64,18 @@ minimax_body() {
 	    base_resp: {status_code: 0, status_msg: ""}}'
 }
 
+# The text of the MiniMax fixture's answer.
+fixture_text() {
+	jq -r '.choices[0].message.content' \
+	    "$TB_ROOT/tests/fixtures/minimax/response_ok.json"
+}
+
+# minimax_runs: attempt|status|error of MiniMax's llm_runs rows.
+minimax_runs() {
+	tb_sql "SELECT attempt, status, error FROM llm_runs
+	    WHERE llm_name = 'minimax' ORDER BY id"
+}
+
 # The most requests of a kind being served at one moment.
 max_in_flight() {
 	fake_requests "$1" "$2" | jq -s '[.[] as $r | [.[] |
@@ -231,7 +243,8 @@ EOF
 	    *"market cap 3.20T, P/E 33.5, sector Technology"* ]]
 }
 
-@test "market requests overlap, never more than 16 at once" {
+@test "market requests overlap, never more than market_parallel at once" {
+	export TB_MARKET_PARALLEL=16
 	export TB_MARKET_DATA_TICKER_LIMIT=20
 	seed $MONDAY AAPL ASML.AS SHEL.L AIR.PA NVDA MSFT TSLA AMZN META \
 	    GOOGL SAP.DE JPM KO AMD INTC PLTR SPY BMW.DE ALV.DE NESN.SW
@@ -319,7 +332,8 @@ NVDA|50.0|30.0|1|3|proposed" ]
 	assert_success
 	[ "$(json_field .status)" = ok ]
 	[ "$(json_field .llms.minimax.status)" = failed ]
-	[[ "$(json_field .llms.minimax.error)" == *"HTTP 500 after 3 attempts"* ]]
+	[ "$(json_field .llms.minimax.error)" = \
+	    "minimax: HTTP 500: error 1000: unknown (3 attempts)" ]
 	[ "$(json_field '.failed | join(",")')" = minimax ]
 	[ "$(fake_count minimax)" = 3 ]
 	[ "$(tb_sql "SELECT count(*) FROM daily_picks WHERE llm_name = 'claude'")" = 3 ]
@@ -335,7 +349,7 @@ NVDA|50.0|30.0|1|3|proposed" ]
 	run --separate-stderr tb-decide --date $MONDAY
 	[ "$status" -eq 69 ]
 	[ "$(json_field .status)" = failed ]
-	[[ "$(json_field .error)" == "claude, the main trader, failed: anthropic: overloaded_error: Overloaded"* ]]
+	[ "$(json_field .error)" = "claude, the main trader, failed: anthropic: HTTP 529: overloaded_error: Overloaded (3 attempts)" ]
 	[ "$(fake_count anthropic)" = 3 ]
 	[ "$(json_field .llms.minimax.status)" = ok ]
 	[ "$(tb_sql "SELECT count(*) FROM daily_picks WHERE llm_name = 'minimax'")" = 3 ]
@@ -367,6 +381,176 @@ NVDA|50.0|30.0|1|3|proposed" ]
 	[ "$(fake_count minimax)" = 3 ]
 	[ "$(json_field .llms.minimax.status)" = failed ]
 	[[ "$(json_field .llms.minimax.error)" == *"error 1008: insufficient balance"* ]]
+}
+
+@test "MiniMax is asked to stream; the text put together is what is stored" {
+	seed_default $TUESDAY
+	run --separate-stderr tb-decide --date $TUESDAY
+	assert_success
+	[ "$(fakereq -s minimax -F json.stream)" = true ]
+	[ "$(fakereq -s minimax -F json.stream_options.include_usage)" = true ]
+	[ "$(fakereq -s minimax -F headers.accept)" = text/event-stream ]
+	# Four content deltas and the last chunk, all sent.
+	[ "$(fakereq -s minimax -F stream)" = '{"events":5,"complete":true}' ]
+	[ "$(tb_sql "SELECT raw_answer FROM llm_runs
+	    WHERE llm_name = 'minimax'")" = "$(fixture_text)" ]
+	[ "$(tb_sql "SELECT input_tokens, output_tokens FROM llm_runs
+	    WHERE llm_name = 'minimax'")" = "2530|381" ]
+	[ "$(picks $TUESDAY minimax)" = "AAPL|40.0|40.0|1|1|proposed
+AIR.PA|35.0|35.0|1|2|proposed
+NVDA|25.0|25.0|1|3|proposed" ]
+}
+
+@test "reasoning streamed apart is kept in front of the answer, and [DONE] ends it" {
+	seed_default $TUESDAY
+	fake_set minimax.stream_done=true "minimax.response=$(jq -cn '{id: "m2",
+	    choices: [{finish_reason: "stop", index: 0, message: {role:
+	    "assistant", reasoning_content: "AAPL looks strong.", content:
+	    "{\"picks\":[{\"ticker\":\"AAPL\",\"allocation_pct\":60,\"reasoning\":\"r\"}]}"}}],
+	    base_resp: {status_code: 0, status_msg: ""}}')"
+	run --separate-stderr tb-decide --date $TUESDAY --llm minimax
+	assert_success
+	[ "$(fakereq -s minimax -F stream)" = '{"events":10,"complete":true}' ]
+	[ "$(tb_sql "SELECT raw_answer FROM llm_runs")" = \
+	    '<think>AAPL looks strong.</think>
+{"picks":[{"ticker":"AAPL","allocation_pct":60,"reasoning":"r"}]}' ]
+	[ "$(picks $TUESDAY minimax)" = "AAPL|60.0|60.0|1|1|proposed" ]
+}
+
+@test "a slow answer that keeps streaming past the old per-request limit completes" {
+	seed_default $TUESDAY
+	# 5 s in all: the old limit, 120 of 300 s, would be 2 s.  The
+	# answer takes 2.4 s, a chunk every 0.3 s, well inside the 1 s idle
+	# limit (a fifth of 5 s).
+	export TB_LLM_TIMEOUT_SECONDS=5
+	fake_set minimax.stream_chunks=8 minimax.stream_delay=0.3
+	run --separate-stderr tb-decide --date $TUESDAY --llm minimax
+	assert_success
+	[ "$(json_field .llms.minimax.status)" = ok ]
+	[ "$(fake_count minimax)" = 1 ]
+	[ "$(fakereq -s minimax -F stream)" = '{"events":9,"complete":true}' ]
+	# The fake really took longer than the old limit (8 gaps of 0.3 s).
+	[ "$(fake_requests minimax | jq '.answered_at - .arrived_at > 2.2')" = true ]
+	[ "$(tb_sql "SELECT raw_answer FROM llm_runs")" = "$(fixture_text)" ]
+	[ "$(tb_sql "SELECT count(*) FROM daily_picks")" = 3 ]
+}
+
+@test "a stream that goes silent is cut by the idle limit, not the deadline" {
+	seed_default $TUESDAY
+	# 5 s in all, 1 s idle limit; every answer stops after two chunks.
+	export TB_LLM_TIMEOUT_SECONDS=5
+	fake_set minimax.stream_stall_after=2
+	run --separate-stderr tb-decide --date $TUESDAY --llm minimax
+	[ "$status" -eq 69 ]
+	[ "$(json_field .llms.minimax.status)" = failed ]
+	run minimax_runs
+	[[ "$output" == "1|failed|minimax: POST "*"/v1/text/chatcompletion_v2 failed: idle timeout: no data for 1.0 s ("*" attempts"* ]]
+	refute_output --partial "timed out after"
+	# Each request got its two chunks and then silence; the dead stream
+	# was asked again while two idle limits of the deadline were left.
+	[ "$(fake_count minimax)" -ge 2 ]
+	[ "$(fake_requests minimax | jq -c .stream | sort -u)" = \
+	    '{"events":2,"complete":false}' ]
+	[ "$(fake_requests minimax | jq -r '.json.stream' | sort -u)" = true ]
+	# What arrived before the silence is kept: the start of the text.
+	raw=$(tb_sql "SELECT raw_answer FROM llm_runs")
+	[ -n "$raw" ]
+	[[ "$(fixture_text)" == "$raw"* ]]
+	[ "$(tb_sql "SELECT count(*) FROM daily_picks")" = 0 ]
+}
+
+@test "MiniMax codes 1000 and 1039 are retried, in a stream or as the body" {
+	seed_default $TUESDAY
+	good=$(jq -c . "$TB_ROOT/tests/fixtures/minimax/response_ok.json")
+	fake_set "{\"minimax.responses\": [{\"id\": \"\", \"choices\": null,
+	    \"base_resp\": {\"status_code\": 1000, \"status_msg\":
+	    \"unknown error, please retry later\"}}, $good]}"
+	run --separate-stderr tb-decide --date $TUESDAY --llm minimax
+	assert_success
+	[ "$(fake_count minimax)" = 2 ]
+	[[ "$stderr" == *"minimax: error 1000: unknown error, please retry later; retry 1 of 2"* ]]
+
+	fake_fault minimax /v1/text/chatcompletion_v2 times=1 status=200 \
+	    'body={"base_resp":{"status_code":1039,"status_msg":"token limit, retry later"}}'
+	run --separate-stderr tb-decide --date $TUESDAY --llm minimax --force
+	assert_success
+	[ "$(fake_count minimax)" = 4 ]
+	[[ "$stderr" == *"minimax: error 1039: token limit, retry later; retry 1 of 2"* ]]
+	[ "$(tb_sql "SELECT count(*) FROM llm_runs WHERE status = 'ok'")" = 2 ]
+}
+
+@test "Anthropic's retry-after 90: tb backs off on its own and takes the next answer" {
+	seed_default $MONDAY
+	fake_fault anthropic /v1/messages status=429 times=1 header.retry-after=90
+	run --separate-stderr tb-decide --date $MONDAY --llm claude
+	assert_success
+	[ "$(fake_count anthropic)" = 2 ]
+	[ "$(json_field .llms.claude.status)" = ok ]
+	# The capped backoff (scaled down by TB_HTTP_BACKOFF_SCALE), not 90 s.
+	[[ "$stderr" =~ "anthropic: HTTP 429: rate_limit_error: "[^\;]*"; retry 1 of 2 in 0.0"[01]" s (the server asked for 90 s, over 60 s: backing off instead)" ]]
+	[ "$(tb_sql "SELECT status, http_status FROM llm_runs")" = "ok|200" ]
+}
+
+@test "Anthropic's retry-after-ms is honoured before retry-after" {
+	seed_default $MONDAY
+	fake_fault anthropic /v1/messages status=429 times=1 \
+	    header.retry-after-ms=300 header.retry-after=90
+	run --separate-stderr tb-decide --date $MONDAY --llm claude
+	assert_success
+	[ "$(fake_count anthropic)" = 2 ]
+	[[ "$stderr" == *"retry 1 of 2 in 0.30 s (as the server asked)"* ]]
+	# The second request came about 0.3 s after the first answer (the
+	# backoff would have been 5 ms; the margin is for the clocks' order).
+	[ "$(fake_requests anthropic | jq -s '.[1].arrived_at - .[0].answered_at > 0.25')" = true ]
+}
+
+@test "Anthropic's x-should-retry: false stops retries, true retries a 400" {
+	seed_default $MONDAY
+	fake_fault anthropic /v1/messages status=529 header.x-should-retry=false
+	run --separate-stderr tb-decide --date $MONDAY --llm claude
+	[ "$status" -eq 69 ]
+	[ "$(fake_count anthropic)" = 1 ]
+	[ "$(json_field .error)" = "claude, the main trader, failed: anthropic: HTTP 529: overloaded_error: Overloaded" ]
+
+	fake_clear
+	fake_fault anthropic /v1/messages status=400 times=1 header.x-should-retry=true
+	run --separate-stderr tb-decide --date $MONDAY --llm claude
+	assert_success
+	[ "$(fake_count anthropic)" = 3 ]
+	[ "$(json_field .llms.claude.status)" = ok ]
+}
+
+@test "one deadline covers every request and wait" {
+	seed_default $TUESDAY
+	# 5 s in all, room for a request while 2 s (two idle limits) are
+	# left: the first retry after 2 s fits, a second would not.
+	export TB_LLM_TIMEOUT_SECONDS=5
+	fake_fault minimax /v1/text/chatcompletion_v2 status=503 \
+	    header.Retry-After=2
+	run --separate-stderr tb-decide --date $TUESDAY --llm minimax
+	[ "$status" -eq 69 ]
+	[ "$(fake_count minimax)" = 2 ]
+	[ "$(json_field .llms.minimax.error)" = \
+	    "minimax: HTTP 503: error 1033: system error (2 attempts, no time left for another)" ]
+}
+
+@test "the corrective retry counts against the deadline too" {
+	seed_default $TUESDAY
+	# 1 s in all is less than the room a second request needs.
+	export TB_LLM_TIMEOUT_SECONDS=1
+	fake_set "minimax.response=$(minimax_body '<think>hm</think> no JSON here')"
+	run --separate-stderr tb-decide --date $TUESDAY --llm minimax
+	[ "$status" -eq 69 ]
+	[ "$(fake_count minimax)" = 1 ]
+	[[ "$(json_field .llms.minimax.error)" == "minimax: unusable answer, and no time left for a corrective retry: no JSON object found"* ]]
+}
+
+@test "llm_timeout_seconds is validated like every key" {
+	seed_default $TUESDAY
+	TB_LLM_TIMEOUT_SECONDS=0 run --separate-stderr tb-decide --date $TUESDAY
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *"llm_timeout_seconds"* ]]
+	[ "$(fake_count minimax)" = 0 ]
 }
 
 @test "a hanging provider times out on its own; the other is not held up" {
@@ -544,11 +728,13 @@ NVDA|33.33|33.33" ]
 	run --separate-stderr tb-decide --date $MONDAY -v
 	assert_success
 	[[ "$stderr" == *"[REDACTED]"* ]]
+	local out=$output err=$stderr key
+	sqlite3 "$TB_HOME/tb.db" .dump > "$BATS_TEST_TMPDIR/dump.sql"
 	for key in "$CLAUDE_KEY" "$MINIMAX_KEY"; do
-		[[ "$output" != *"$key"* ]]
-		[[ "$stderr" != *"$key"* ]]
-		! sqlite3 "$TB_HOME/tb.db" .dump | grep -qF "$key"
-		! grep -rqF "$key" "$TB_HOME"
+		[[ "$out" != *"$key"* ]]
+		[[ "$err" != *"$key"* ]]
+		run ! grep -qF "$key" "$BATS_TEST_TMPDIR/dump.sql"
+		run ! grep -rqF "$key" "$TB_HOME"
 	done
 }
 

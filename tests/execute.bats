@@ -10,9 +10,9 @@
 # with EURUSD 1.0821.
 
 load helpers
+load execute
 
 DAY=2026-11-23
-ORDERS=/api/v0/equity/orders/market
 
 setup() {
 	tb_isolate
@@ -25,65 +25,6 @@ setup() {
 
 teardown() {
 	fake_stop
-}
-
-# market ROW...: "symbol|currency|price|price_eur|eur_rate" market_data rows.
-market() {
-	local row sym cur price eur rate
-	for row in "$@"; do
-		IFS='|' read -r sym cur price eur rate <<<"$row"
-		tb_sql "INSERT INTO market_data (date, symbol, status, currency,
-		    price, price_eur, eur_rate, fetched_at) VALUES ('$DAY',
-		    '$sym', 'ok', '$cur', $price, ${eur:-NULL}, ${rate:-NULL},
-		    '${DAY}T16:00:00Z')"
-	done
-}
-
-# pick LLM TICKER AMOUNT STATUS INDEX: one daily_picks row.
-pick() {
-	local main=0
-	[ "$1" = claude ] && main=1
-	tb_sql "INSERT INTO daily_picks (date, llm_name, ticker, allocation_pct,
-	    amount_eur, is_main_trader, status, pick_index, created_at)
-	    VALUES ('$DAY', '$1', '$2', $3, $3, $main, '$4', $5,
-	    '${DAY}T16:10:00Z')"
-}
-
-llm_ok() {
-	tb_sql "INSERT INTO llm_runs (date, llm_name, provider, model, status,
-	    started_at) VALUES ('$DAY', '$1', 'x', 'x', 'ok', '${DAY}T16:10:00Z')"
-}
-
-approve_all() {
-	tb_sql "INSERT INTO approvals (date, llm_name, decision, decided_by,
-	    decided_at) VALUES ('$DAY', 'claude', 'approve_all', 'flag',
-	    '${DAY}T16:11:00Z')"
-}
-
-# The standard day: four approved claude picks, two minimax picks.
-standard_day() {
-	market "ASML.AS|EUR|700|700|1" "AIR.PA|EUR|150|150|1" \
-	    "SHEL.L|GBp|2650|31.1765|85" "AAPL|USD|227.56|210.2948|1.0821" \
-	    "EURGBP=X|GBP|0.85" "EURUSD=X|USD|1.0821" "SAP.DE|EUR|200|200|1"
-	llm_ok claude
-	llm_ok minimax
-	pick claude ASML.AS 40 approved 1
-	pick claude AIR.PA 20 approved 2
-	pick claude SHEL.L 20 approved 3
-	pick claude AAPL 20 approved 4
-	pick minimax SAP.DE 60 proposed 1
-	pick minimax AAPL 40 proposed 2
-	approve_all
-}
-
-# The bodies of the market orders the fake received, one per line.
-order_bodies() {
-	fakereq -m POST -p "$ORDERS" -F body
-}
-
-# trade SQL-WHERE COLUMNS: one trades row's columns, '|'-separated.
-trade() {
-	tb_sql "SELECT $2 FROM trades WHERE $1"
 }
 
 @test "approved picks become orders for the mapped tickers, GBX in pence" {
@@ -104,9 +45,13 @@ trade() {
 	[ "$(tb_sql "SELECT count(*) FROM trades WHERE llm_name = 'real'")" = 0 ]
 	[ "$(json_field '.orders[2].broker_ticker')" = SHELl_EQ ]
 	[ "$(json_field '.orders[2].quantity')" = 0.6415 ]
-	# Never more than planned: 40 EUR of ASML is 0.0571 * 700 = 39.97.
+	# Never more than planned: 40 EUR of ASML is 0.0571 * 700 = 39.97;
+	# values are rounded up to the cent (AIR 19.995 is 20.00).
 	[ "$(json_field '.orders[0].value_eur')" = 39.97 ]
-	[ "$(json_field '.eur_total')" = 99.96 ]
+	[ "$(json_field '.orders[1].value_eur')" = 20 ]
+	[ "$(json_field '.eur_total')" = 99.97 ]
+	[ "$(tb_sql "SELECT group_concat(value_cents || ':' || decision_price || ':' || price_source, ' ') FROM trades WHERE kind = 'real'")" = \
+	    "3997:700.0:yahoo 2000:150.0:yahoo 2000:2650.0:yahoo 2000:227.56:yahoo" ]
 	run order_bodies
 	assert_output - <<-EOF
 	{"ticker":"ASMLa_EQ","quantity":0.0571,"extendedHours":false}
@@ -126,7 +71,9 @@ trade() {
 	[[ "$output" != *test-t212-key* ]]
 	[ "$(tb_sql "SELECT count(*) FROM trades WHERE error LIKE '%test-t212%'")" = 0 ]
 	unset T212_API_SECRET
+	# A new account: no orders at the broker, none in the journal.
 	tb_sql "DELETE FROM trades"
+	fake_set t212.history='[]' t212.pending='[]'
 	run --separate-stderr tb-execute
 	assert_success
 	want=$(printf '%s' test-t212-key | sha256sum | cut -d' ' -f1)
@@ -145,9 +92,9 @@ trade() {
 	# price, and amount_eur the broker's wallet impact in EUR.
 	fill=$(fake_state t212.history | jq -r '.[] |
 	    select(.order.ticker == "SHELl_EQ") |
-	    "\(.fill.price)|\(.fill.walletImpact.netValue)"')
-	[ "$(trade "ticker = 'SHEL.L'" "status, price || '|' || amount_eur, currency")" = \
-	    "filled|$fill|GBX" ]
+	    "price = \(.fill.price) AND amount_eur = \(.fill.walletImpact.netValue)"')
+	[ "$(trade "ticker = 'SHEL.L'" "status, $fill, currency")" = \
+	    "filled|1|GBX" ]
 	[ "$(json_field '.orders[2].broker_ticker')" = SHELl_EQ ]
 	[ "$(json_field '.orders[2].status')" = not_repeated ]
 	[ "$(json_field '.skipped | length')" = 4 ]
@@ -178,7 +125,7 @@ trade() {
 	run --separate-stderr tb-execute
 	assert_success
 	[ "$(json_field .placed)" = 0 ]
-	[[ "$(json_field '.skipped[0].reason')" == *"truncates to 0 at 4 decimals"* ]]
+	[[ "$(json_field '.skipped[0].reason')" == *"truncates to 0 shares at 4 decimals"* ]]
 	[[ "$(json_field '.skipped[1].reason')" == *"below the minimum of 1.00 EUR"* ]]
 	[ "$(fake_count t212 "$ORDERS")" = 0 ]
 	[ "$(tb_sql "SELECT group_concat(status) FROM trades")" = "skipped,skipped" ]
@@ -232,14 +179,65 @@ trade() {
 @test "insufficient funds, 2024 shape: rejected with the broker's message" {
 	standard_day
 	fake_set t212.cash=50
+	# Without the account summary tb goes on and the broker decides.
+	fake_fault t212 /equity/account/summary status=503
 	run --separate-stderr tb-execute
 	assert_success
+	[[ "$(json_field '.warnings[0]')" == "the account summary could not be read"*"going on without the cash check"* ]]
+	[ "$(json_field .account)" = null ]
 	# ASML (39.97 EUR) fits in 50 EUR; AIR (19.99) does not any more.
 	[ "$(trade "ticker = 'ASML.AS'" status)" = submitted ]
 	[ "$(trade "ticker = 'AIR.PA'" "status, broker_order_id IS NULL")" = "rejected|1" ]
 	[[ "$(trade "ticker = 'AIR.PA'" error)" == "InsufficientResources: Insufficient funds to place the order (HTTP 400: {\"code\":"* ]]
 	[ "$(json_field .failed)" = 3 ]
 	[[ "$(json_field '.orders[1].reason')" == "InsufficientResources: Insufficient funds"* ]]
+}
+
+@test "cash for only one of three orders: the others skipped, the cheap one goes" {
+	standard_day
+	tb_sql "UPDATE daily_picks SET amount_eur = 10 WHERE llm_name = 'claude' AND ticker = 'AAPL'"
+	fake_set t212.cash=55
+	run --separate-stderr tb-execute
+	assert_success
+	[ "$(json_field .account.currency)" = EUR ]
+	[ "$(json_field .account.cash_available)" = 55 ]
+	# 55 EUR: ASML (39.97) fits, then 15.03 are left: AIR and SHEL (20
+	# each) do not; AAPL (10) does.
+	[ "$(json_field '[.orders[] | .status] | join(",")')" = \
+	    "submitted,skipped,skipped,submitted" ]
+	[[ "$(json_field '.orders[1].reason')" == "insufficient cash: the order is 20.00 EUR, the account has 15.03 EUR left" ]]
+	[ "$(trade "ticker = 'AIR.PA'" "status, sent_at IS NULL")" = "skipped|1" ]
+	[ "$(json_field .placed)" = 2 ]
+	run fakereq -m POST -p "$ORDERS" -F json.ticker
+	assert_output - <<-EOF
+	ASMLa_EQ
+	AAPL_US_EQ
+	EOF
+}
+
+@test "a GBP account: the cash and the budget in pounds" {
+	standard_day
+	fake_set t212.account_currency=GBP t212.cash=40
+	run --separate-stderr tb-execute
+	assert_success
+	[ "$(json_field .account.currency)" = GBP ]
+	[ "$(json_field .account.cash_available)" = 40 ]
+	# 100 EUR at 0.85 GBP.
+	[ "$(json_field .account.budget)" = 85 ]
+	# ASML: 39.97 EUR = 33.98 GBP (rounded up); 6.02 GBP left; nothing
+	# else (20 EUR = 17 GBP) fits.
+	[ "$(json_field '[.orders[] | .status] | join(",")')" = \
+	    "submitted,skipped,skipped,skipped" ]
+	[[ "$(json_field '.orders[3].reason')" == "insufficient cash: the order is 17.00 GBP, the account has 6.02 GBP left" ]]
+	[ "$(fake_count t212 "$ORDERS")" = 1 ]
+	# tb-status shows the account as tb-execute saw it.
+	run --separate-stderr tb-status --date "$DAY" --json
+	assert_success
+	[ "$(json_field '.account | "\(.currency) \(.cash_available) \(.budget)"')" = "GBP 40 85" ]
+	run --separate-stderr tb-status --date "$DAY"
+	assert_success
+	assert_output --partial "ACCOUNT  40.00 GBP free to trade before the orders of "
+	assert_output --partial "; daily budget 85.00 GBP"
 }
 
 @test "insufficient funds, 2026 shape: rejected with title and detail" {
@@ -298,7 +296,10 @@ trade() {
 	    ('$DAY', 'claude', 'AIR.PA', 'AIp_EQ', 'real', 'buy', 20, 0.1333,
 	    'pending', '${DAY}T16:10:00Z', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
 	run --separate-stderr tb-execute --force
-	assert_success
+	# A trade left unknown needs a human: the run says so and fails.
+	[ "$status" -eq 69 ]
+	[[ "$(json_field .error)" == "trade 1 (AIR.PA) of $DAY is unknown: "*"check the account"* ]]
+	[ "$(json_field .unknown_trades)" = 1 ]
 	[ "$(json_field .reconciled.unknown)" = 1 ]
 	[ "$(json_field '.reconciled.unknown_trades[0].ticker')" = AIR.PA ]
 	[ "$(trade "ticker = 'AIR.PA'" status)" = unknown ]
@@ -373,7 +374,7 @@ trade() {
 	[ "$(json_field '[.orders[].status] | join(",")')" = \
 	    "pending,not_attempted,not_attempted,not_attempted" ]
 	run --separate-stderr tb-execute
-	assert_success
+	[ "$status" -eq 69 ]
 	[ "$(json_field .reconciled.unknown)" = 1 ]
 	[ "$(trade "ticker = 'ASML.AS'" status)" = unknown ]
 	# The others go now; ASML is never sent again.
@@ -381,21 +382,17 @@ trade() {
 	[ "$(fakereq -m POST -p "$ORDERS" -F json.ticker | grep -c ASMLa_EQ)" = 1 ]
 }
 
-@test "no connection at all: the order failed, it never left" {
+@test "no connection at all: nothing is sent, nothing journalled" {
 	standard_day
 	tb-execute --dry-run >/dev/null 2>&1	# caches the instruments
 	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	TB_T212_BASE_URL=http://127.0.0.1:$port run --separate-stderr tb-execute
 	[ "$status" -eq 69 ]
-	[ "$(trade "ticker = 'ASML.AS'" "status, broker_order_id IS NULL")" = "failed|1" ]
-	[[ "$(trade "ticker = 'ASML.AS'" error)" == "not sent: "*"connection refused"* ]]
-	# It may be tried again with --force, and only then.
+	[[ "$(json_field '.orders[0].reason')" == "the broker's orders could not be read"*"connection refused"* ]]
+	[ "$(tb_sql "SELECT count(*) FROM trades WHERE kind = 'real'")" = 0 ]
+	# Nothing was decided: the next run does it all.
 	run --separate-stderr tb-execute
 	assert_success
-	[ "$(fake_count t212 "$ORDERS")" = 3 ]
-	run --separate-stderr tb-execute --force
-	assert_success
-	[ "$(trade "ticker = 'ASML.AS' AND status = 'submitted'" count\(*\))" = 1 ]
 	[ "$(fake_count t212 "$ORDERS")" = 4 ]
 }
 
@@ -416,13 +413,13 @@ trade() {
 
 @test "a virtual trade without a market price is skipped with a warning" {
 	standard_day
-	pick minimax ADYEN.AS 10 proposed 3
+	pick minimax NOPE.AS 10 proposed 3
 	run --separate-stderr tb-execute
 	assert_success
 	[ "$(json_field .virtual_booked)" = 2 ]
-	[ "$(json_field '.virtual_skipped[0].ticker')" = ADYEN.AS ]
-	[[ "$(json_field '.warnings[0]')" == "virtual trade ADYEN.AS skipped: no market data for ADYEN.AS"* ]]
-	[ "$(trade "ticker = 'ADYEN.AS'" "kind, status, quantity")" = "virtual|skipped|0.0" ]
+	[ "$(json_field '.virtual_skipped[0].ticker')" = NOPE.AS ]
+	[[ "$(json_field '.warnings[0]')" == "virtual trade NOPE.AS skipped: no market price: not found on Yahoo Finance"* ]]
+	[ "$(trade "ticker = 'NOPE.AS'" "kind, status, quantity")" = "virtual|skipped|0.0" ]
 }
 
 @test "a rerun does nothing again; --force retries refusals, never orders" {

@@ -69,6 +69,7 @@ fake.main()' "$FAKE_DIR" "${args[@]}" >>"$state/fake.log" 2>&1 3>&- </dev/null &
 	export TB_ANTHROPIC_BASE_URL=$FAKE_URL/anthropic
 	export TB_MINIMAX_BASE_URL=$FAKE_URL/minimax
 	export TB_T212_BASE_URL=$FAKE_URL/t212
+	export TB_EODHD_BASE_URL=$FAKE_URL/eodhd
 }
 
 # fake_stop: SIGTERM the server and wait for it (~5 s, then SIGKILL).

@@ -29,6 +29,7 @@ import itertools
 import json
 import os
 import re
+import select
 import signal
 import socket
 import sys
@@ -44,7 +45,8 @@ import http.server  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_FIXTURES = os.path.normpath(os.path.join(HERE, "..", "fixtures"))
 
-SERVICES = ("reddit", "reddit-www", "yahoo", "anthropic", "minimax", "t212")
+SERVICES = ("reddit", "reddit-www", "yahoo", "anthropic", "minimax", "t212",
+            "eodhd")
 MODES = ("status", "malformed", "truncated", "html", "empty", "oversize",
          "refuse", "hang", "pass")
 OVERSIZE_BYTES = 20 * 1024 * 1024
@@ -56,12 +58,23 @@ STATE_DEFAULTS = {
     "anthropic.responses": [],
     "minimax.response": None,
     "minimax.responses": [],
+    "minimax.stream_chunks": 4,
+    "minimax.stream_delay": 0,
+    "minimax.stream_stall_after": None,
+    "minimax.stream_done": False,
     "reddit.rate_limit": 100,
     "reddit.public_rate_limit": 10,
     "reddit.enforce_limits": False,
     "reddit.now": None,
     "yahoo.crumb": None,
+    "yahoo.quotes": {},
+    "yahoo.require_session": False,
+    "eodhd.token": "test-eodhd-key",
+    "eodhd.calls_left": 1000,
+    "eodhd.closes": {},
+    "yahoo.refuse": False,
     "t212.cash": 10000.0,
+    "t212.account_currency": "EUR",
     "t212.precision": {},
     "t212.fill_after": 0,
     "t212.final_status": "FILLED",
@@ -105,6 +118,8 @@ MINIMAX_CODES = {401: (1004, "login fail"), 429: (1002, "rate limit"),
                  500: (1024, "internal error"), 502: (1024, "internal error"),
                  503: (1033, "system error"), 504: (1001, "timeout")}
 
+YAHOO_COOKIE = "A3=d=AQABBfake&S=AQAAAfake"
+
 PARDNER_PAGE = """<!doctype html>
 <html><head><title>Blocked</title></head>
 <body>
@@ -142,6 +157,21 @@ class Reply:
         if ctype:
             self.headers["Content-Type"] = ctype
         self.headers.update(headers or {})
+
+
+class StreamReply(Reply):
+    """Server-sent events, written one chunk each, delay seconds apart;
+    after stall_after of them (None: never) nothing more is sent."""
+
+    def __init__(self, events, delay=0, stall_after=None, headers=None):
+        events = [e if isinstance(e, bytes) else e.encode("utf-8")
+                  for e in events]
+        super().__init__(200, b"".join(events), headers,
+                         "text/event-stream")
+        self.headers["Cache-Control"] = "no-cache"
+        self.events = events
+        self.delay = delay
+        self.stall_after = stall_after
 
 
 def json_reply(status, obj, headers=None):
@@ -487,9 +517,45 @@ class Fake:
             self.generated = (key,) + result
         return result
 
-    def last_close(self, symbol):
-        """The last non-null close of a Yahoo chart fixture, or None."""
+    def yahoo_chart(self, symbol):
+        """A chart fixture with the test's yahoo.quotes changes, or None.
+
+        {"scale": F} multiplies every price of the chart (a day that moved
+        for real: the broker fills at it too), {"at": P} likewise scales
+        it so that meta.regularMarketPrice is P; {"price": P} sets only
+        meta.regularMarketPrice and {"currency": C} meta.currency (the
+        feed's own mistakes, which the broker does not share)."""
         chart = self.fixtures.load("yahoo/chart_%s.json" % symbol)
+        with self.lock:
+            change = dict(self.state["yahoo.quotes"].get(symbol) or {})
+        if chart is None or not change:
+            return chart
+        try:
+            result = chart["chart"]["result"][0]
+            meta, quote = result["meta"], result["indicators"]["quote"][0]
+        except (TypeError, KeyError, IndexError):
+            return chart
+        scale = float(change.get("scale", 1.0))
+        if "at" in change and meta.get("regularMarketPrice"):
+            scale = float(change["at"]) / float(meta["regularMarketPrice"])
+        for key in ("regularMarketPrice", "previousClose",
+                    "chartPreviousClose", "fiftyTwoWeekHigh",
+                    "fiftyTwoWeekLow", "regularMarketDayHigh",
+                    "regularMarketDayLow"):
+            if isinstance(meta.get(key), (int, float)):
+                meta[key] = meta[key] * scale
+        for key in ("open", "high", "low", "close"):
+            quote[key] = [v * scale if isinstance(v, (int, float)) else v
+                          for v in quote.get(key) or []]
+        if "price" in change:
+            meta["regularMarketPrice"] = change["price"]
+        if "currency" in change:
+            meta["currency"] = change["currency"]
+        return chart
+
+    def last_close(self, symbol):
+        """The last non-null close of a Yahoo chart (as served), or None."""
+        chart = self.yahoo_chart(symbol)
         try:
             closes = chart["chart"]["result"][0]["indicators"]["quote"][0][
                 "close"]
@@ -514,6 +580,11 @@ class Fake:
         query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
         req = Request(h.command, service, path, query, h.headers, body)
         headers, auth_hash, cookie_hash = record_headers(h.headers)
+        if "api_token" in query:
+            # A key in the query string is a credential like a header's.
+            auth_hash = hashlib.sha256(
+                query["api_token"][0].encode()).hexdigest()
+            query = dict(query, api_token=["<redacted>"])
         rec = {"seq": 0, "service": service, "method": h.command,
                "path": path, "query": query, "headers": headers,
                "auth_sha256": auth_hash, "cookie_sha256": cookie_hash,
@@ -572,6 +643,9 @@ class Fake:
 
     def send(self, h, reply, rec, cut=None):
         """Write a reply (cut: only that many body bytes, then close)."""
+        if isinstance(reply, StreamReply) and cut is None:
+            self.send_stream(h, reply, rec)
+            return
         if rec is not None:
             rec["status"] = reply.status
             self.recorder.start_sending()
@@ -592,6 +666,42 @@ class Fake:
                 shutdown(h)
             if rec is not None:
                 self.recorder.finish(rec, True)
+
+    def send_stream(self, h, reply, rec):
+        """Events as HTTP/1.1 chunks, as they are ready; rec["stream"]
+        says how many were sent and whether the stream was finished."""
+        rec["status"] = reply.status
+        sent, complete = 0, False
+        self.recorder.start_sending()
+        try:
+            h.send_response(reply.status)
+            for name, value in reply.headers.items():
+                h.send_header(name, value)
+            h.send_header("Transfer-Encoding", "chunked")
+            h.send_header("Connection", "close")
+            h.end_headers()
+            h.wfile.flush()
+            for event in reply.events:
+                if reply.stall_after is not None and \
+                        sent >= reply.stall_after:
+                    wait_for_hangup(h, HANG_SECONDS, self.stopping)
+                    break
+                if sent and reply.delay:
+                    self.stopping.wait(reply.delay)
+                h.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+                h.wfile.flush()
+                sent += 1
+            else:
+                h.wfile.write(b"0\r\n\r\n")
+                h.wfile.flush()
+                complete = True
+        except OSError as e:
+            self.log("client went away: %r", e)
+        finally:
+            rec["stream"] = {"events": sent, "complete": complete}
+            h.close_connection = True
+            shutdown(h)
+            self.recorder.finish(rec, True)
 
     def send_oversize(self, h, reply, size, rec):
         """A valid JSON document of exactly size bytes, streamed."""
@@ -805,11 +915,18 @@ class Fake:
             return text_reply(429, "Too Many Requests\r\n")
         m = re.match(r"^/v8/finance/chart/([^/]+)$", req.path)
         if m:
+            refusal = self.yahoo_refusal(req)
+            if refusal is not None:
+                return refusal
+            with self.lock:
+                changed = m.group(1) in self.state["yahoo.quotes"]
             body = self.fixtures.read("yahoo/chart_%s.json" % m.group(1))
             if body is None:
                 body = self.fixtures.read("yahoo/chart_not_found.json")
                 return Reply(404, body, ctype="application/json;"
                              "charset=utf-8")
+            if changed:
+                body = json.dumps(self.yahoo_chart(m.group(1)))
             return Reply(200, body, ctype="application/json;charset=utf-8")
         if req.path == "/v1/test/getcrumb":
             with self.lock:
@@ -826,10 +943,26 @@ class Fake:
         if req.path == "/":
             # Like fc.yahoo.com: a 404 that sets the session cookie.
             return text_reply(404, "Not Found\n", {
-                "Set-Cookie": "A3=d=AQABBfake&S=AQAAAfake; Path=/; "
+                "Set-Cookie": YAHOO_COOKIE + "; Path=/; "
                               "SameSite=None; HttpOnly"})
         return json_reply(404, {"finance": {"result": None, "error": {
             "code": "Not Found", "description": "HTTP 404 Not Found"}}})
+
+    def yahoo_refusal(self, req):
+        """Yahoo refusing a browser-less client: yahoo.refuse refuses every
+        chart; yahoo.require_session refuses one without the session's
+        cookie and crumb (as fc.yahoo.com and getcrumb hand them out)."""
+        with self.lock:
+            refuse = bool(self.state["yahoo.refuse"])
+            need = bool(self.state["yahoo.require_session"])
+            crumb = self.state["yahoo.crumb"]
+            fetched = set(self.crumbs_fetched)
+        cookie = req.header("Cookie") or ""
+        ok = (YAHOO_COOKIE in cookie and crumb is not None and
+              req.arg("crumb") == str(crumb) and str(crumb) in fetched)
+        if refuse or (need and not ok):
+            return text_reply(429, "Edge: Too Many Requests\r\n")
+        return None
 
     def yahoo_quote_summary(self, req, symbol):
         crumb = req.arg("crumb")
@@ -852,6 +985,36 @@ class Fake:
                     if name not in modules:
                         del result[name]
         return json_reply(200, doc)
+
+    # ---- EODHD (the second price source)
+
+    def svc_eodhd(self, req):
+        """GET /api/eod/{CODE}.{EXCHANGE}: a Yahoo chart fixture's days as
+        EOD rows (closes as the fake Yahoo serves them, yahoo.quotes'
+        scale included; eodhd.closes {symbol: close} sets the last one)."""
+        m = re.match(r"^/api/eod/([^/]+)$", req.path)
+        if req.method != "GET" or not m:
+            return json_reply(404, {"error": "Not found"})
+        with self.lock:
+            token = self.state["eodhd.token"]
+            left = int(self.state["eodhd.calls_left"])
+            if req.arg("api_token") == token and left > 0:
+                self.state["eodhd.calls_left"] = left - 1
+        if req.arg("api_token") != token:
+            return json_reply(401, {"error": "Unauthenticated"})
+        if left <= 0:
+            return json_reply(402, {"error": "You exceeded your daily API "
+                                             "requests limit"})
+        symbol = eodhd_to_yahoo(m.group(1))
+        chart = self.yahoo_chart(symbol) if symbol else None
+        if chart is None:
+            return json_reply(404, {"error": "Ticker Not Found."})
+        rows = eod_rows(chart)
+        with self.lock:
+            close = self.state["eodhd.closes"].get(symbol)
+        if close is not None and rows:
+            rows[-1]["close"] = rows[-1]["adjusted_close"] = close
+        return json_reply(200, rows)
 
     # ---- Anthropic
 
@@ -942,7 +1105,47 @@ class Fake:
             usage.setdefault("total_tokens", usage["prompt_tokens"] +
                              usage["completion_tokens"])
             answer["usage"] = usage
+        if body.get("stream") is True and isinstance(answer, dict):
+            return self.minimax_stream(answer)
         return llm_reply(answer, {})
+
+    def minimax_stream(self, answer):
+        """An answer as MiniMax streams it: reasoning and content deltas
+        with zero usage placeholders, then the whole message with the real
+        usage (object "chat.completion"), then [DONE] if so set.  An
+        error answer is one event."""
+        with self.lock:
+            pieces = max(1, int(self.state["minimax.stream_chunks"]))
+            delay = float(self.state["minimax.stream_delay"] or 0)
+            stall = self.state["minimax.stream_stall_after"]
+            done = bool(self.state["minimax.stream_done"])
+        events = []
+        choice = (answer.get("choices") or [None])[0]
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if isinstance(message, dict):
+            head = {k: answer[k] for k in ("id", "created", "model")
+                    if k in answer}
+            for field in ("reasoning_content", "content"):
+                text = message.get(field)
+                if not isinstance(text, str):
+                    continue
+                for part in split_text(text, pieces):
+                    events.append(sse_event(dict(head, **{
+                        "object": "chat.completion.chunk",
+                        "choices": [{"index": 0, "delta": {
+                            field: part, "role": "assistant",
+                            "name": "MiniMax AI", "audio_content": ""}}],
+                        "usage": {"total_tokens": 0, "prompt_tokens": 0,
+                                  "completion_tokens": 0},
+                        "input_sensitive": False,
+                        "output_sensitive": False})))
+        last = dict(answer)
+        if isinstance(message, dict):
+            last["object"] = "chat.completion"
+        events.append(sse_event(last))
+        if done:
+            events.append(b"data: [DONE]\n\n")
+        return StreamReply(events, delay, stall)
 
     # ---- Trading 212
 
@@ -1043,6 +1246,17 @@ class Fake:
         rate, unit = self.t212_fx(inst.get("currencyCode", "EUR"))
         return abs(quantity) * price * unit / rate
 
+    def t212_account_ccy(self):
+        return str(self.state["t212.account_currency"])
+
+    def t212_acct(self, inst, quantity, price):
+        """An amount in the account's currency (t212.account_currency)."""
+        eur = self.t212_eur(inst, quantity, price)
+        ccy = self.t212_account_ccy()
+        if ccy == "EUR":
+            return eur
+        return eur * (self.last_close("EUR%s=X" % ccy) or 1.0)
+
     def t212_order_market(self, req, _):
         try:
             body = json.loads(req.text, parse_float=decimal.Decimal)
@@ -1071,7 +1285,7 @@ class Fake:
                                                                 places)})
         quantity = float(qty)
         price = self.t212_price(inst)
-        value = self.t212_eur(inst, quantity, price)
+        value = self.t212_acct(inst, quantity, price)
         if quantity > 0 and value > float(self.state["t212.cash"]) + 1e-9:
             return json_reply(400, {
                 "code": "InsufficientResources",
@@ -1138,9 +1352,10 @@ class Fake:
         return {"id": fill_id, "type": "TRADE", "quantity": quantity,
                 "price": price, "filledAt": iso_now(),
                 "tradingMethod": "TOTV",
-                "walletImpact": {"currency": "EUR", "fxRate": rate,
-                                 "netValue": round(abs(quantity) * price *
-                                                   unit / rate, 2),
+                "walletImpact": {"currency": self.t212_account_ccy(),
+                                 "fxRate": rate,
+                                 "netValue": round(self.t212_acct(
+                                     inst, quantity, price), 2),
                                  "realisedProfitLoss": 0, "taxes": []}}
 
     def seed_history(self, item):
@@ -1261,15 +1476,16 @@ class Fake:
                                              "currencyCode": "EUR"}
             price = self.t212_price(inst)
             avg = h["cost"] / h["quantity"] if h["quantity"] else 0.0
-            cost = self.t212_eur(inst, h["quantity"], avg)
-            value = self.t212_eur(inst, h["quantity"], price)
+            cost = self.t212_acct(inst, h["quantity"], avg)
+            value = self.t212_acct(inst, h["quantity"], price)
             out.append({"instrument": instrument_ref(inst),
                         "createdAt": h["since"], "quantity": h["quantity"],
                         "quantityAvailableForTrading": h["quantity"],
                         "quantityInPies": 0, "currentPrice": price,
                         "averagePricePaid": round(avg, 4),
                         "walletImpact": {
-                            "currency": "EUR", "totalCost": round(cost, 2),
+                            "currency": self.t212_account_ccy(),
+                            "totalCost": round(cost, 2),
                             "currentValue": round(value, 2),
                             "unrealizedProfitLoss": round(value - cost, 2),
                             "fxImpact": None}})
@@ -1282,7 +1498,7 @@ class Fake:
         value = sum(p["walletImpact"]["currentValue"] for p in positions)
         cost = sum(p["walletImpact"]["totalCost"] for p in positions)
         return json_reply(200, {
-            "id": 31337, "currency": "EUR",
+            "id": 31337, "currency": self.t212_account_ccy(),
             "totalValue": round(cash + reserved + value, 2),
             "cash": {"availableToTrade": round(cash, 2),
                      "reservedForOrders": round(reserved, 2), "inPies": 0},
@@ -1318,6 +1534,34 @@ def read_body(h):
             h.rfile.readline(65537)
     n = int(h.headers.get("Content-Length") or 0)
     return h.rfile.read(n) if n > 0 else b""
+
+
+def split_text(text, n):
+    """text in at most n pieces of about equal length, none empty."""
+    size = max(1, -(-len(text) // n))
+    return [text[i:i + size] for i in range(0, len(text), size)]
+
+
+def sse_event(obj):
+    return ("data: " + json.dumps(obj, ensure_ascii=False) +
+            "\n\n").encode("utf-8")
+
+
+def wait_for_hangup(h, seconds, stopping):
+    """Send nothing until the client closes, stopping is set, or seconds
+    pass."""
+    deadline = time.monotonic() + seconds
+    while not stopping.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        try:
+            ready, _, _ = select.select([h.connection], [], [],
+                                        min(left, 0.1))
+            if ready and not h.connection.recv(4096):
+                return
+        except OSError:
+            return
 
 
 def shutdown(h):
@@ -1363,6 +1607,45 @@ def llm_reply(answer, headers):
     if isinstance(answer, str):
         return Reply(200, answer, headers)
     return json_reply(200, answer, headers)
+
+
+EODHD_EXCHANGES = {"US": "", "XETRA": ".DE", "F": ".F", "LSE": ".L",
+                   "AS": ".AS", "PA": ".PA", "MI": ".MI", "MC": ".MC",
+                   "BR": ".BR", "SW": ".SW"}
+
+
+def eodhd_to_yahoo(code):
+    """"SAP.XETRA" -> "SAP.DE", "EURGBP.FOREX" -> "EURGBP=X", or None."""
+    root, _, exchange = code.rpartition(".")
+    if exchange == "FOREX":
+        return root + "=X"
+    if not root or exchange not in EODHD_EXCHANGES:
+        return None
+    return root + EODHD_EXCHANGES[exchange]
+
+
+def eod_rows(chart):
+    """A Yahoo chart's bars as EODHD's rows, oldest first."""
+    try:
+        result = chart["chart"]["result"][0]
+        quote = result["indicators"]["quote"][0]
+        stamps = result["timestamp"]
+    except (TypeError, KeyError, IndexError):
+        return []
+    rows = []
+    for i, t in enumerate(stamps):
+        close = (quote.get("close") or [None] * len(stamps))[i]
+        if not isinstance(close, (int, float)):
+            continue
+        day = datetime.datetime.fromtimestamp(
+            t, datetime.timezone.utc).strftime("%Y-%m-%d")
+        bar = {k: (quote.get(k) or [close] * len(stamps))[i]
+               for k in ("open", "high", "low")}
+        rows.append({"date": day, "open": bar["open"], "high": bar["high"],
+                     "low": bar["low"], "close": close,
+                     "adjusted_close": close,
+                     "volume": (quote.get("volume") or [0] * len(stamps))[i]})
+    return rows
 
 
 def t212_error(status, title, detail, headers=None):

@@ -55,6 +55,8 @@ test_defaults(void)
 	CHECK_STR(c.minimax_base_url, "https://api.minimax.io", "minimax");
 	CHECK_STR(c.t212_base_url, "https://demo.trading212.com",
 	    "t212 url follows the demo environment");
+	CHECK_STR(c.eodhd_base_url, "https://eodhd.com", "eodhd url");
+	CHECK(c.eodhd_api_key == NULL, "no second price source by default");
 	CHECK(c.anthropic_api_key == NULL && c.t212_api_key == NULL,
 	    "no secrets without environment");
 	CHECK(c.reddit_user_agent != NULL &&
@@ -366,7 +368,7 @@ clean_environment(void)
 	static const char *const keys[] = {
 		"ANTHROPIC_API_KEY", "MINIMAX_API_KEY", "T212_API_KEY",
 		"T212_API_SECRET", "REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET",
-		"REDDIT_USER_AGENT"
+		"REDDIT_USER_AGENT", "EODHD_API_KEY"
 	};
 	char name[128];
 	size_t i;

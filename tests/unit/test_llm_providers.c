@@ -4,6 +4,7 @@
  * the providers' documentation (tests/fixtures/{anthropic,minimax}).
  */
 #include "anthropic.h"
+#include "llm.h"
 #include "minimax.h"
 #include "unit.h"
 
@@ -12,13 +13,11 @@
 
 static const char *const cands[] = { "ASML.AS", "AAPL", "SHEL.L" };
 
-static struct tb_config cfg;
-
 static void
 exchange(struct llm_exchange *x)
 {
 	memset(x, 0, sizeof *x);
-	x->cfg = &cfg;
+	x->base_url = "http://127.0.0.1:9";
 	x->system = "You are the portfolio manager.";
 	x->user = "Date: 2026-03-30 (Monday).";
 	x->candidates = cands;
@@ -60,6 +59,7 @@ test_anthropic_body(void)
 	char *body;
 
 	exchange(&x);
+	x.model = "claude-sonnet-4-5";
 	body = anthropic_body(&x);
 	doc = body != NULL ? cJSON_Parse(body) : NULL;
 	CHECK(doc != NULL, "anthropic body: JSON");
@@ -162,16 +162,24 @@ test_anthropic_parse(void)
 	llm_exchange_reset(&x);
 }
 
-static enum http_verdict
-verdict(http_classify_fn fn, long status, const char *body)
+/* A finished request: status, body and response headers. */
+static struct http_request *
+answered(long status, const char *body, const char *headers)
 {
-	struct http_request r;
+	static struct http_request r;
 
 	memset(&r, 0, sizeof r);
 	r.status = status;
 	r.response = (char *)body;
 	r.response_len = body != NULL ? strlen(body) : 0;
-	return fn(&r, NULL);
+	r.response_headers = (char *)headers;
+	return &r;
+}
+
+static enum http_verdict
+verdict(http_classify_fn fn, long status, const char *body)
+{
+	return fn(answered(status, body, NULL), NULL);
 }
 
 static void
@@ -201,6 +209,50 @@ test_anthropic_classify(void)
 	    "anthropic classify: other 4xx final");
 	CHECK(verdict(anthropic_classify, 0, NULL) == HTTP_RETRY,
 	    "anthropic classify: transport failures retried");
+	CHECK(verdict(anthropic_classify, 424, NULL) == HTTP_RETRY,
+	    "anthropic classify: 424 retried (as the SDK does)");
+	CHECK(anthropic_classify(answered(529, "{}", "HTTP/1.1 529 x\r\n"
+	    "X-Should-Retry: false\r\n\r\n"), NULL) == HTTP_FAIL,
+	    "anthropic classify: x-should-retry false is obeyed");
+	CHECK(anthropic_classify(answered(400, "{}", "HTTP/1.1 400 x\r\n"
+	    "x-should-retry: true\r\n\r\n"), NULL) == HTTP_RETRY,
+	    "anthropic classify: x-should-retry true is obeyed");
+	CHECK(anthropic_classify(answered(429, spend, "HTTP/1.1 429 x\r\n"
+	    "x-should-retry: true\r\n\r\n"), NULL) == HTTP_FAIL,
+	    "anthropic classify: not even true retries a spend limit");
+	CHECK(anthropic_classify(answered(200, "{}", "HTTP/1.1 200 OK\r\n"
+	    "x-should-retry: true\r\n\r\n"), NULL) == HTTP_DONE,
+	    "anthropic classify: a 2xx is done whatever the header says");
+}
+
+static void
+test_retry_after(void)
+{
+	CHECK_NUM(llm_retry_after(answered(429, NULL, "HTTP/1.1 429 x\r\n"
+	    "retry-after: 90\r\nretry-after-ms: 250\r\n\r\n")), 0.25, 1e-9,
+	    "retry-after-ms first, in milliseconds");
+	CHECK_NUM(llm_retry_after(answered(429, NULL, "HTTP/1.1 429 x\r\n"
+	    "Retry-After: 90\r\n\r\n")), 90, 1e-9, "retry-after in seconds");
+	CHECK_NUM(llm_retry_after(answered(429, NULL, "HTTP/1.1 429 x\r\n"
+	    "retry-after: 1.5\r\nretry-after-ms: soon\r\n\r\n")), 1.5,
+	    1e-9, "a fraction of a second; an unusable retry-after-ms skipped");
+	CHECK(llm_retry_after(answered(429, NULL, "HTTP/1.1 429 x\r\n"
+	    "retry-after: Wed, 21 Oct 2015 07:28:00 GMT\r\n\r\n")) == 0,
+	    "a date in the past: no wait");
+	CHECK(llm_retry_after(answered(429, NULL, "HTTP/1.1 429 x\r\n"
+	    "retry-after: -3\r\n\r\n")) == -1 &&
+	    llm_retry_after(answered(429, NULL, "HTTP/1.1 429 x\r\n\r\n"))
+	    == -1 && llm_retry_after(answered(0, NULL, NULL)) == -1,
+	    "none, or not a wait: -1");
+}
+
+static void
+test_idle_limit(void)
+{
+	CHECK(llm_idle_ms(300) == 60000, "idle: 60 s of the default 300 s");
+	CHECK(llm_idle_ms(3600) == LLM_IDLE_MAX_MS, "idle: at most 60 s");
+	CHECK(llm_idle_ms(10) == 2000, "idle: a fifth of the deadline");
+	CHECK(llm_idle_ms(0.5) == LLM_IDLE_MIN_MS, "idle: at least 1 s");
 }
 
 static void
@@ -212,6 +264,7 @@ test_minimax_body(void)
 	double t;
 
 	exchange(&x);
+	x.model = "MiniMax-M2";
 	body = minimax_body(&x);
 	doc = body != NULL ? cJSON_Parse(body) : NULL;
 	CHECK(doc != NULL, "minimax body: JSON");
@@ -287,41 +340,164 @@ test_minimax_errors(void)
 	    minimax_code_retryable(2049) == 0, "minimax: never-retry codes");
 	CHECK(minimax_code_retryable(1026) == -1, "minimax: unlisted code");
 
-	CHECK(verdict(minimax_classify, 200, ok) == HTTP_DONE,
-	    "minimax classify: 200 with code 0 done");
-	CHECK(verdict(minimax_classify, 200, rate) == HTTP_RETRY,
-	    "minimax classify: 200 with 1002 retried");
-	CHECK(verdict(minimax_classify, 200, base) == HTTP_FAIL,
-	    "minimax classify: 200 with 1004 final");
-	CHECK(verdict(minimax_classify, 500, balance) == HTTP_FAIL,
-	    "minimax classify: 500 with (1008) never retried");
-	CHECK(verdict(minimax_classify, 500, "oops") == HTTP_RETRY,
-	    "minimax classify: a bare 500 retried");
-	CHECK(verdict(minimax_classify, 429, "{}") == HTTP_RETRY,
-	    "minimax classify: 429 retried");
-	CHECK(verdict(minimax_classify, 400, openai) == HTTP_FAIL,
-	    "minimax classify: 400 (2013) final");
-	CHECK(verdict(minimax_classify, 200, "{\"base_resp\":{\"status_code\":"
-	    "1026,\"status_msg\":\"sensitive\"}}") == HTTP_FAIL,
-	    "minimax classify: an unlisted code on 200 is final");
-	CHECK(verdict(minimax_classify, 0, NULL) == HTTP_RETRY,
-	    "minimax classify: transport failures retried");
+	CHECK(minimax_code_retryable(1000) == 1 &&
+	    minimax_code_retryable(1039) == 1,
+	    "minimax: 1000 and 1039 (\"try again later\") retried");
+
+	CHECK(minimax_retryable(200, 1002) == 1,
+	    "minimax retry: 200 with 1002 retried");
+	CHECK(minimax_retryable(200, 1004) == 0,
+	    "minimax retry: 200 with 1004 final");
+	CHECK(minimax_retryable(500, 1008) == 0,
+	    "minimax retry: 500 with (1008) never retried");
+	CHECK(minimax_retryable(500, 0) == 1,
+	    "minimax retry: a bare 500 retried");
+	CHECK(minimax_retryable(429, 0) == 1 && minimax_retryable(408, 0) == 1,
+	    "minimax retry: 429 and 408 retried");
+	CHECK(minimax_retryable(400, 2013) == 0,
+	    "minimax retry: 400 (2013) final");
+	CHECK(minimax_retryable(200, 1026) == 0,
+	    "minimax retry: an unlisted code on 200 is final");
+	CHECK(minimax_retryable(503, 1026) == 1,
+	    "minimax retry: an unlisted code on 503 is the status's");
+	CHECK(minimax_retryable(0, 0) == 1,
+	    "minimax retry: transport failures retried");
 
 	exchange(&x);
-	CHECK(minimax_parse(&x, ok, &e) == 0 && x.text != NULL &&
+	CHECK(minimax_parse(&x, ok, strlen(ok), &e) == 0 && x.text != NULL &&
 	    strstr(x.text, "<think>") == x.text && x.problem == NULL,
 	    "minimax parse: the content, think block and all");
 	CHECK(x.tokens_in == 2530 && x.tokens_out == 381,
 	    "minimax parse: usage");
 	llm_exchange_reset(&x);
-	CHECK(minimax_parse(&x, base, &e) == TB_EUNAVAIL &&
-	    strstr(e.msg, "error 1004") != NULL,
-	    "minimax parse: base_resp error (%s)", e.msg);
+	CHECK(minimax_parse(&x, base, strlen(base), &e) == TB_EUNAVAIL &&
+	    strstr(e.msg, "error 1004") != NULL && !x.retry,
+	    "minimax parse: base_resp error, not retried (%s)", e.msg);
 	llm_exchange_reset(&x);
-	CHECK(minimax_parse(&x, cut, &e) == 0 && x.problem != NULL &&
-	    strstr(x.problem, "cut off") != NULL,
+	CHECK(minimax_parse(&x, rate, strlen(rate), &e) == TB_EUNAVAIL &&
+	    x.retry, "minimax parse: 1002 on HTTP 200 retried");
+	llm_exchange_reset(&x);
+	CHECK(minimax_parse(&x, cut, strlen(cut), &e) == 0 &&
+	    x.problem != NULL && strstr(x.problem, "cut off") != NULL,
 	    "minimax parse: finish_reason length is unusable");
 	llm_exchange_reset(&x);
+	CHECK(minimax_parse(&x, openai, strlen(openai), &e) == TB_EUNAVAIL &&
+	    strstr(e.msg, "error 2013") != NULL && !x.retry,
+	    "minimax parse: an OpenAI-style error");
+	llm_exchange_reset(&x);
+	CHECK(minimax_parse(&x, "{\"fake\": [1,, 2", 15, &e) == TB_EUNAVAIL
+	    && strstr(e.msg, "not JSON") != NULL && !x.retry,
+	    "minimax parse: broken JSON is no answer");
+	llm_exchange_reset(&x);
+}
+
+/* A stream as MiniMax sends it: deltas, usage late, the whole last. */
+#define CHUNK(delta) "data: {\"id\":\"m1\",\"choices\":[{\"index\":0," \
+	"\"delta\":{" delta ",\"role\":\"assistant\",\"name\":" \
+	"\"MiniMax AI\"}}],\"object\":\"chat.completion.chunk\"," \
+	"\"usage\":{\"total_tokens\":0,\"prompt_tokens\":0," \
+	"\"completion_tokens\":0}}\n\n"
+#define FINAL(content) "data: {\"id\":\"m1\",\"choices\":[{" \
+	"\"finish_reason\":\"stop\",\"index\":0,\"message\":{" \
+	"\"content\":" content ",\"role\":\"assistant\"}}]," \
+	"\"object\":\"chat.completion\",\"usage\":{\"total_tokens\":" \
+	"2911,\"prompt_tokens\":2530,\"completion_tokens\":381}," \
+	"\"base_resp\":{\"status_code\":0,\"status_msg\":\"\"}}\n\n"
+
+static int
+parse_stream(struct llm_exchange *x, const char *body, tb_err *e)
+{
+	llm_exchange_reset(x);
+	return minimax_parse(x, body, strlen(body), e);
+}
+
+static void
+test_minimax_stream(void)
+{
+	const char *whole = "<think>ASML</think>{\"picks\":[]}";
+	const char *streamed =
+	    CHUNK("\"content\":\"<think>AS\"")
+	    CHUNK("\"content\":\"ML</think>\"")
+	    ": a comment\r\n\r\n"
+	    CHUNK("\"content\":\"{\\\"picks\\\":[]}\"")
+	    FINAL("\"<think>ASML</think>{\\\"picks\\\":[]}\"");
+	const char *split =
+	    CHUNK("\"content\":\"{\\\"picks\\\":[]}\",\"reasoning_content\":"
+	    "\"let me\"")
+	    CHUNK("\"reasoning_details\":[{\"text\":\" think\"}]")
+	    "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+	    "data: [DONE]\n\n";
+	const char *only_final = FINAL("\"<think>x</think>{}\"");
+	const char *ended = CHUNK("\"content\":\"<think>still\"");
+	const char *error = CHUNK("\"content\":\"<think>\"")
+	    "data: {\"choices\":null,\"base_resp\":{\"status_code\":1039,"
+	    "\"status_msg\":\"token limit, try later\"}}\n\n";
+	const char *done_only = "data: [DONE]\n\n";
+	struct llm_exchange x;
+	tb_err e;
+
+	exchange(&x);
+	CHECK(parse_stream(&x, streamed, &e) == 0, "stream: parsed (%s)",
+	    e.msg);
+	CHECK_STR(x.text, whole, "stream: the deltas put together, once");
+	CHECK_STR(x.raw, whole, "stream: raw is the text, not the events");
+	CHECK(x.tokens_in == 2530 && x.tokens_out == 381,
+	    "stream: usage from the last chunk, over the zeros before");
+	CHECK(x.problem == NULL, "stream: usable");
+
+	CHECK(parse_stream(&x, split, &e) == 0, "stream: reasoning apart");
+	CHECK_STR(x.text, "<think>let me think</think>\n{\"picks\":[]}",
+	    "stream: reasoning apart goes in front as a think block");
+
+	CHECK(parse_stream(&x, only_final, &e) == 0 && x.text != NULL &&
+	    strcmp(x.text, "<think>x</think>{}") == 0,
+	    "stream: no deltas, the last chunk's whole message");
+
+	CHECK(parse_stream(&x, ended, &e) == TB_EUNAVAIL && x.retry &&
+	    strstr(e.msg, "ended before it was complete") != NULL,
+	    "stream: ended without a finish is retried");
+	CHECK_STR(x.raw, "<think>still", "stream: what arrived is kept");
+
+	CHECK(parse_stream(&x, error, &e) == TB_EUNAVAIL && x.retry &&
+	    strstr(e.msg, "error 1039: token limit") != NULL,
+	    "stream: an error event (1039) ends it, retried (%s)", e.msg);
+	CHECK(x.raw != NULL && strstr(x.raw, "\"status_code\":1039") != NULL,
+	    "stream: the error event is kept as raw");
+
+	CHECK(parse_stream(&x, done_only, &e) == TB_EUNAVAIL && !x.retry &&
+	    strstr(e.msg, "no choices") != NULL,
+	    "stream: [DONE] alone has no choices");
+
+	CHECK(parse_stream(&x, "", &e) == TB_EUNAVAIL && x.retry,
+	    "stream: an empty 200 is retried");
+
+	CHECK(parse_stream(&x, "data: {\"choices\":[{\"delta\":{\"content\":"
+	    "\"\"},\"finish_reason\":\"length\"}]}\n\n", &e) == 0 &&
+	    x.problem != NULL && strstr(x.problem, "cut off") != NULL,
+	    "stream: finish_reason length is unusable");
+	CHECK(parse_stream(&x, "data: {\"choices\":[{\"delta\":{\"content\":"
+	    "\"\"},\"finish_reason\":\"stop\"}]}\n\n", &e) == 0 &&
+	    x.problem != NULL && strstr(x.problem, "empty") != NULL,
+	    "stream: an empty content is unusable");
+	llm_exchange_reset(&x);
+}
+
+static void
+test_minimax_request(void)
+{
+	struct llm_exchange x;
+	cJSON *doc;
+	char *body;
+
+	exchange(&x);
+	x.model = "MiniMax-M2";
+	body = minimax_body(&x);
+	doc = body != NULL ? cJSON_Parse(body) : NULL;
+	CHECK(cJSON_IsTrue(at(doc, "stream")), "minimax body: stream true");
+	CHECK(cJSON_IsTrue(at(doc, "stream_options.include_usage")),
+	    "minimax body: usage asked for in the stream");
+	cJSON_Delete(doc);
+	free(body);
 }
 
 static void
@@ -339,18 +515,46 @@ test_missing_keys(void)
 	    "no MiniMax key: a clean error, no request");
 }
 
+/* The one table of LLMs, and how a name finds its entry. */
+static void
+test_table(void)
+{
+	const struct llm *all = llm_all(), *c, *m;
+	struct tb_config cfg;
+
+	c = llm_find("claude");
+	m = llm_find("minimax");
+	CHECK(c == &all[0] && m == &all[1], "table: claude and minimax");
+	CHECK(llm_find("gpt") == NULL && llm_find("Claude") == NULL &&
+	    llm_find("") == NULL, "table: no other name, case matters");
+	CHECK_STR(c->provider, "anthropic", "table: claude's provider");
+	CHECK_STR(m->provider, "minimax", "table: minimax's provider");
+	CHECK(c->wire == anthropic_exchange && m->wire == minimax_exchange,
+	    "table: each LLM's wire function");
+	CHECK(c->style == PROMPT_TOOL && m->style == PROMPT_TEXT,
+	    "table: Claude calls the tool, MiniMax answers in text");
+	memset(&cfg, 0, sizeof cfg);
+	cfg.claude_model = "claude-opus-4-5";
+	cfg.minimax_model = "MiniMax-M2.5";
+	CHECK_STR(llm_model(c, &cfg), "claude-opus-4-5", "table: claude's "
+	    "model from the config");
+	CHECK_STR(llm_model(m, &cfg), "MiniMax-M2.5", "table: minimax's "
+	    "model from the config");
+}
+
 int
 main(void)
 {
-	cfg.claude_model = "claude-sonnet-4-5";
-	cfg.minimax_model = "MiniMax-M2";
-	cfg.anthropic_base_url = "http://127.0.0.1:9";
-	cfg.minimax_base_url = "http://127.0.0.1:9";
+	test_table();
 	test_anthropic_body();
 	test_anthropic_parse();
 	test_anthropic_classify();
+	test_retry_after();
+	test_idle_limit();
 	test_minimax_body();
 	test_minimax_errors();
+	test_minimax_stream();
+	test_minimax_request();
 	test_missing_keys();
 	return unit_done();
 }

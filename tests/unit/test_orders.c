@@ -12,6 +12,7 @@
 #include "t212.h"
 #include "trades.h"
 #include "unit.h"
+#include "unitdb.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -276,12 +277,256 @@ test_errors(void)
 	CHECK_STR(buf, "Limited: 50 / 1m0s ", "plain text kept on one line");
 	t212_error_message("", buf, sizeof buf);
 	CHECK_STR(buf, "(no body)", "empty body");
-	CHECK(t212_is_precision_error("{\"code\":\"QuantityPrecisionMismatch\"}"),
-	    "QuantityPrecisionMismatch is a precision error");
-	CHECK(t212_is_precision_error("{\"detail\":\"Too many decimal places\"}"),
-	    "a 2026 detail about decimals is one");
-	CHECK(!t212_is_precision_error("{\"code\":\"InsufficientResources\"}") &&
-	    !t212_is_precision_error(NULL), "insufficient funds is not");
+	/* Quantity refusals in three wordings, and what is not one. */
+	CHECK(t212_is_quantity_refusal(400, "{\"code\":"
+	    "\"QuantityPrecisionMismatch\",\"clarification\":\"x\"}"),
+	    "2024 QuantityPrecisionMismatch is a quantity refusal");
+	CHECK(t212_is_quantity_refusal(400, "{\"type\":\"/api-errors/"
+	    "invalid-request\",\"title\":\"The request is invalid\","
+	    "\"detail\":\"Too many DECIMAL places\"}"),
+	    "a 2026 detail about decimals, in capitals, is one");
+	CHECK(t212_is_quantity_refusal(400, "{\"title\":\"Invalid "
+	    "quantity\",\"detail\":\"fractional shares not supported\"}"),
+	    "\"Invalid quantity\" is one");
+	CHECK(!t212_is_quantity_refusal(400, "{\"code\":"
+	    "\"InsufficientResources\"}") &&
+	    !t212_is_quantity_refusal(400, NULL),
+	    "insufficient funds is not");
+	CHECK(!t212_is_quantity_refusal(500, "{\"detail\":\"quantity\"}") &&
+	    !t212_is_quantity_refusal(429, "quantity"),
+	    "only a 400 is a refusal of the quantity");
+	CHECK(t212_is_error_body("{\"code\":\"X\"}") &&
+	    t212_is_error_body("{\"type\":\"/api-errors/x\",\"status\":400}")
+	    && !t212_is_error_body("<html>Bad Request</html>") &&
+	    !t212_is_error_body("") && !t212_is_error_body("{}"),
+	    "the broker's error bodies, and what is not one");
+}
+
+/* What each answer to a market order proves (orders.h). */
+static void
+test_outcome(void)
+{
+	static const char err[] = "{\"code\":\"InsufficientResources\"}";
+	static const char qty[] = "{\"code\":\"QuantityPrecisionMismatch\"}";
+	static const struct {
+		int rc;
+		long status;
+		int attempts, connected;
+		const char *body;
+		enum order_outcome want;
+		const char *what;
+	} cases[] = {
+		{ 0, 200, 1, 1, "{}", ORDER_TAKEN, "a readable 2xx" },
+		{ TB_EUNAVAIL, 200, 1, 1, "garbage", ORDER_UNCLEAR,
+		    "an unreadable 2xx" },
+		{ TB_EUNAVAIL, 0, 1, 0, NULL, ORDER_NOT_SENT,
+		    "connection refused" },
+		{ TB_EINTERNAL, 0, 0, 0, NULL, ORDER_NOT_SENT,
+		    "never attempted" },
+		{ TB_EUNAVAIL, 0, 1, 1, NULL, ORDER_UNCLEAR,
+		    "a timeout or reset after connecting" },
+		{ TB_EUNAVAIL, 408, 1, 1, "", ORDER_UNCLEAR, "408" },
+		{ TB_EUNAVAIL, 429, 1, 1, "Limited: 50 / 1m0s",
+		    ORDER_UNCLEAR, "429" },
+		{ TB_EUNAVAIL, 500, 1, 1, err, ORDER_UNCLEAR, "500" },
+		{ TB_EUNAVAIL, 503, 1, 1, "", ORDER_UNCLEAR, "503" },
+		{ TB_EDATA, 400, 1, 1, err, ORDER_REFUSED,
+		    "400 with an error body" },
+		{ TB_EDATA, 400, 1, 1, "<html>400</html>", ORDER_UNCLEAR,
+		    "400 from a proxy (no error body)" },
+		{ TB_EDATA, 400, 1, 1, qty, ORDER_QTY_REFUSED,
+		    "400 about the quantity" },
+		{ TB_EDATA, 401, 1, 1, "", ORDER_REFUSED, "401" },
+		{ TB_EDATA, 403, 1, 1, "", ORDER_REFUSED, "403" },
+		{ TB_EDATA, 404, 1, 1, "", ORDER_REFUSED, "404" },
+		{ TB_EDATA, 422, 1, 1, err, ORDER_REFUSED, "422" },
+		{ TB_EDATA, 409, 1, 1, err, ORDER_UNCLEAR, "409" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK(orders_outcome(cases[i].rc, cases[i].status,
+		    cases[i].attempts, cases[i].connected, cases[i].body) ==
+		    cases[i].want, "outcome: %s", cases[i].what);
+}
+
+/* Sizing within the pick, in whole cents (orders_size, orders_value). */
+static void
+test_size(void)
+{
+	struct orders_quote q;
+	char why[64];
+	double s;
+
+	orders_make_quote(700, "EUR", NAN, NAN, NAN, &q, why, sizeof why);
+	CHECK(orders_size(4000, &q, 4) == 0.0571 &&
+	    orders_value(0.0571, &q) == 3997, "40 EUR of a 700 EUR share: "
+	    "0.0571 worth 39.97");
+	orders_make_quote(3, "EUR", NAN, NAN, NAN, &q, why, sizeof why);
+	/* 0.1 / 0.3 etc.: 3333 cents at 3 EUR is 11.11 shares = 33.33. */
+	CHECK(orders_size(3333, &q, 2) == 11.11 &&
+	    orders_value(11.11, &q) <= 3333, "33.33 EUR at 3 EUR: 11.11");
+	orders_make_quote(0.07, "EUR", NAN, NAN, NAN, &q, why, sizeof why);
+	s = orders_size(100, &q, 0);
+	CHECK(s == 14 && orders_value(s, &q) == 98, "1 EUR at 0.07: 14 "
+	    "shares, 0.98");
+	/* A price a hair above a cent boundary must not round past it. */
+	orders_make_quote(10.000001, "EUR", NAN, NAN, NAN, &q, why, sizeof why);
+	s = orders_size(1000, &q, 0);
+	CHECK(s == 0, "10.00 EUR at 10.000001: 1 share would be 10.01 "
+	    "rounded up: none");
+	s = orders_size(2000, &q, 4);
+	CHECK(s > 0 && orders_value(s, &q) <= 2000, "with decimals: within "
+	    "the amount (%.4f)", s);
+	/* GBX: 35 EUR at 2706.29 pence, 85.2 pence per EUR. */
+	orders_make_quote(2706.29, "GBp", 0.852, NAN, NAN, &q, why, sizeof why);
+	s = orders_size(3500, &q, 4);
+	CHECK(s == 1.1018 && orders_value(s, &q) <= 3500,
+	    "35 EUR of SHEL.L in pence: 1.1018 shares");
+	CHECK(orders_size(0, &q, 4) == 0 && orders_size(-1, &q, 4) == 0,
+	    "nothing to spend: 0");
+	q.price = NAN;
+	CHECK(orders_size(3500, &q, 4) == 0 &&
+	    orders_value(1, &q) == MONEY_INVALID, "no price: 0 and invalid");
+}
+
+/* An order at the broker that no row names blocks a new one. */
+static void
+test_unclaimed(void)
+{
+	struct t212_order o[4];
+	unsigned char claimed[4] = { 0, 0, 0, 0 };
+	time_t day = 1764000000;
+
+	o[0] = order("1", "AAPL_US_EQ", 0, 0.1, day + 100, "API");
+	o[1] = order("2", "AAPL_US_EQ", 0, 0.2, day + 200, "API");
+	o[2] = order("3", "AAPL_US_EQ", 1, 0.2, day + 300, "API");
+	o[3] = order("4", "MSFT_US_EQ", 0, 0.2, day - 100, "API");
+	CHECK(orders_unclaimed(o, 4, claimed, "AAPL_US_EQ", 0, day) == 1,
+	    "the newest unclaimed buy of the instrument");
+	claimed[1] = 1;
+	CHECK(orders_unclaimed(o, 4, claimed, "AAPL_US_EQ", 0, day) == 0,
+	    "a claimed one does not count");
+	claimed[0] = 1;
+	CHECK(orders_unclaimed(o, 4, claimed, "AAPL_US_EQ", 0, day) == -1,
+	    "all claimed: none (a sell is another side)");
+	CHECK(orders_unclaimed(o, 4, claimed, "MSFT_US_EQ", 0, day) == -1,
+	    "created before the window: none");
+	snprintf(o[3].initiated_from, sizeof o[3].initiated_from, "WEB");
+	CHECK(orders_unclaimed(o, 4, NULL, "MSFT_US_EQ", 0, day - 200) == -1,
+	    "an order made in the app is not tb's");
+	o[3].initiated_from[0] = '\0';
+	o[3].created_at = 0;
+	CHECK(orders_unclaimed(o, 4, NULL, "MSFT_US_EQ", 0, day) == 3,
+	    "no origin and no creation time: cannot be ruled out");
+}
+
+/* The states and their moves (the trigger is checked in db.bats). */
+static void
+test_states(void)
+{
+	enum trade_status s;
+	int i, moves = 0;
+
+	for (i = 0; i < TRADE_NSTATUS; i++)
+		CHECK(trade_status_parse(trade_status_name(i), &s) == 0 &&
+		    (int)s == i, "state %s round-trips", trade_status_name(i));
+	CHECK(trade_status_parse("lost", &s) == -1 &&
+	    trade_status_name(TRADE_NSTATUS) == NULL, "no other states");
+	CHECK(trade_status_may_move(TRADE_PENDING, TRADE_FAILED) &&
+	    trade_status_may_move(TRADE_UNKNOWN, TRADE_FAILED) &&
+	    !trade_status_may_move(TRADE_REJECTED, TRADE_PENDING) &&
+	    !trade_status_may_move(TRADE_FAILED, TRADE_PENDING) &&
+	    !trade_status_may_move(TRADE_SUBMITTED, TRADE_PENDING) &&
+	    !trade_status_may_move(TRADE_BOOKED, TRADE_SKIPPED),
+	    "refused orders cannot be revived");
+	for (i = 0; i < TRADE_NSTATUS * TRADE_NSTATUS; i++)
+		moves += i / TRADE_NSTATUS != i % TRADE_NSTATUS &&
+		    trade_status_may_move(i / TRADE_NSTATUS,
+		    i % TRADE_NSTATUS);
+	CHECK(moves == 11, "eleven moves between states (%d)", moves);
+	CHECK(trade_status_holds(TRADE_PENDING) &&
+	    trade_status_holds(TRADE_SUBMITTED) &&
+	    trade_status_holds(TRADE_FILLED) &&
+	    trade_status_holds(TRADE_UNKNOWN) &&
+	    !trade_status_holds(TRADE_REJECTED) &&
+	    !trade_status_holds(TRADE_FAILED) &&
+	    !trade_status_holds(TRADE_SKIPPED),
+	    "only proven refusals and skips may be sent again");
+}
+
+/* Whether the database lets a row move from one status to another. */
+static int
+db_allows(sqlite3 *db, const char *from, const char *to)
+{
+	char sql[300];
+	int ok;
+
+	snprintf(sql, sizeof sql, "INSERT INTO trades (id, date, llm_name, "
+	    "ticker, kind, side, status, created_at) VALUES (1, '2026-11-23', "
+	    "'claude', 'AAPL', 'real', 'buy', '%s', 'x'); "
+	    "UPDATE trades SET status = '%s' WHERE id = 1;", from, to);
+	ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_exec(db, "DELETE FROM trades", NULL, NULL, NULL);
+	return ok;
+}
+
+/* The trigger refuses exactly the moves trade_status_may_move refuses. */
+static void
+test_trigger(void)
+{
+	sqlite3 *db = unitdb_fresh("orders");
+	int from, to, agree = 1;
+
+	for (from = 0; from < TRADE_NSTATUS; from++)
+		for (to = 0; to < TRADE_NSTATUS; to++)
+			if (db_allows(db, trade_status_name(from),
+			    trade_status_name(to)) !=
+			    trade_status_may_move(from, to)) {
+				agree = 0;
+				printf("# %s -> %s disagrees\n",
+				    trade_status_name(from),
+				    trade_status_name(to));
+			}
+	CHECK(agree, "the trigger allows exactly the moves of orders.h");
+	CHECK(!db_allows(db, "rejected", "pending") &&
+	    db_allows(db, "unknown", "failed"),
+	    "a refused order cannot be revived; an unknown one can be settled");
+	db_close(db);
+	unitdb_remove();
+}
+
+/* The account summary in both shapes (account/summary, account/cash). */
+static void
+test_account(void)
+{
+	struct t212_account a;
+	cJSON *doc;
+	tb_err e;
+
+	doc = cJSON_Parse("{\"id\":1,\"currency\":\"GBP\",\"totalValue\":"
+	    "900.5,\"cash\":{\"availableToTrade\":30.1,\"reservedForOrders\""
+	    ":0}}");
+	CHECK(t212_account_parse(doc, &a, &e) == 0 &&
+	    strcmp(a.currency, "GBP") == 0 && a.cash == 30.1 &&
+	    a.total == 900.5, "2026 summary: GBP, 30.10 to trade");
+	cJSON_Delete(doc);
+	doc = cJSON_Parse("{\"currencyCode\":\"EUR\",\"free\":12,"
+	    "\"total\":50}");
+	CHECK(t212_account_parse(doc, &a, &e) == 0 &&
+	    strcmp(a.currency, "EUR") == 0 && a.cash == 12,
+	    "older shape: currencyCode and free");
+	cJSON_Delete(doc);
+	doc = cJSON_Parse("{\"currency\":\"eur\",\"cash\":"
+	    "{\"availableToTrade\":1}}");
+	CHECK(t212_account_parse(doc, &a, &e) == TB_EDATA,
+	    "a currency that is not a code is refused");
+	cJSON_Delete(doc);
+	doc = cJSON_Parse("{\"currency\":\"EUR\",\"cash\":"
+	    "{\"availableToTrade\":-5}}");
+	CHECK(t212_account_parse(doc, &a, &e) == TB_EDATA,
+	    "negative cash is refused");
+	cJSON_Delete(doc);
 }
 
 /* The URL comes from t212_environment: demo unless "live". */
@@ -354,6 +599,12 @@ main(void)
 	test_match();
 	test_order_parse();
 	test_errors();
+	test_outcome();
+	test_size();
+	test_unclaimed();
+	test_states();
+	test_trigger();
+	test_account();
 	test_environment();
 	http_global_cleanup();
 	return unit_done();

@@ -1,0 +1,45 @@
+/*
+ * util.c - small helpers every module may need.  See util.h.
+ */
+#include "util.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+long long
+util_now_ms(void)
+{
+	struct timespec ts;
+
+	/* CLOCK_MONOTONIC cannot fail on Linux with a valid pointer. */
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long
+util_ms_left(long long deadline)
+{
+	long long left = deadline - util_now_ms();
+
+	return left > 0 ? left : 0;
+}
+
+void *
+util_grow(void *items, size_t *cap, size_t need, size_t size)
+{
+	size_t want = *cap ? *cap : 8;
+	void *grown;
+
+	if (need <= *cap && items != NULL)
+		return items;
+	while (want < need) {
+		if (want > SIZE_MAX / 2)
+			return NULL;
+		want *= 2;
+	}
+	if ((grown = reallocarray(items, want, size)) == NULL)
+		return NULL;
+	*cap = want;
+	return grown;
+}

@@ -1,0 +1,35 @@
+/*
+ * util.h - small helpers every module may need.
+ *
+ * Time here is the monotonic clock, in milliseconds: for deadlines and
+ * durations only (it does not jump when the wall clock is set, and it is
+ * not a date; dates are clock.h's).  A deadline is a util_now_ms() value
+ * plus a duration.
+ */
+#ifndef TB_UTIL_H
+#define TB_UTIL_H
+
+#include <stddef.h>
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+long long util_now_ms(void);
+
+/*
+ * Milliseconds from now until deadline (a util_now_ms() value), 0 once it
+ * passed.
+ */
+long long util_ms_left(long long deadline);
+
+/*
+ * Room for need (at least 1) elements of size bytes in the array items,
+ * whose capacity is *cap: items itself when it has room, else the array
+ * grown (doubling, from 8) with *cap updated.  NULL when out of memory;
+ * items is then unchanged and still the caller's.  Typical use:
+ *
+ *	if ((n = util_grow(a->v, &a->cap, a->n + 1, sizeof *n)) == NULL)
+ *		return oom(e);
+ *	a->v = n;
+ */
+void *util_grow(void *items, size_t *cap, size_t need, size_t size);
+
+#endif
