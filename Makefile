@@ -11,6 +11,7 @@ VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
+MAN5DIR  = $(PREFIX)/share/man/man5
 
 PKGS     = libcurl libcjson sqlite3 libconfuse
 DEB_PKGS = libcurl4-openssl-dev libcjson-dev libsqlite3-dev libconfuse-dev \
@@ -110,9 +111,10 @@ bench: deps
 	TB_BUILD=$(B) sh tests/bench/run.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(MAN5DIR)
 	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)
 	for m in bin/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR); done; true
+	install -m 644 tb.conf.5 $(DESTDIR)$(MAN5DIR)
 
 clean:
 	rm -rf build build-asan

@@ -14,6 +14,12 @@
  * The block sits between marker lines naming TB_HOME, so several
  * accounts can be scheduled side by side; --install replaces only the
  * block of this TB_HOME and --remove takes only it out.
+ *
+ * cron runs the entries with almost no environment: only PATH, TB_HOME
+ * and TB_CONFIG are set by the entries themselves.  The TB_ settings of
+ * the shell that renders the block would silently not apply, so the
+ * block lists them in comments with where to put them (tb.env or
+ * tb.conf), and --install warns about them.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -30,6 +36,9 @@
 #include "log.h"
 
 #define MAX_ENTRY_TIMES 4
+#define MAX_UNCARRIED 64
+
+extern char **environ;
 
 enum mode { MODE_PRINT, MODE_INSTALL, MODE_REMOVE };
 
@@ -276,6 +285,108 @@ check_grace(const struct render *r, int entries, tb_err *e)
 	return 0;
 }
 
+/* One of the TB_ variables tb reads only from the environment. */
+static int
+is_env_only(const char *name)
+{
+	size_t i;
+
+	for (i = 0; config_env_only[i] != NULL; i++)
+		if (strcmp(config_env_only[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The names of the TB_ variables of this environment that tb's programs
+ * read and the crontab does not carry, sorted, into names (caller frees
+ * each).  Variables that are not tb's (a test suite's TB_ROOT) are left
+ * out, as is TB_CRONTAB, which only tb-cron reads.
+ */
+static size_t
+uncarried(char **names, size_t max)
+{
+	size_t n = 0, i, len;
+	const char *v;
+
+	for (i = 0; environ[i] != NULL && n < max; i++) {
+		v = environ[i];
+		if (strncmp(v, "TB_", 3) != 0 || strchr(v, '=') == NULL)
+			continue;
+		len = (size_t)(strchr(v, '=') - v);
+		if ((names[n] = strndup(v, len)) == NULL)
+			break;
+		if (strcmp(names[n], "TB_HOME") == 0 ||
+		    strcmp(names[n], "TB_CONFIG") == 0 ||
+		    strcmp(names[n], "TB_CRONTAB") == 0 ||
+		    (config_env_key(names[n]) == NULL &&
+		    !is_env_only(names[n])))
+			free(names[n]);
+		else
+			n++;
+	}
+	qsort(names, n, sizeof names[0], compare_names);
+	return n;
+}
+
+static void
+free_names(char **names, size_t n)
+{
+	while (n > 0)
+		free(names[--n]);
+}
+
+/* A comment line per variable of `uncarried`; returns how many. */
+static size_t
+put_uncarried(const struct render *r)
+{
+	char *names[MAX_UNCARRIED];
+	const char *key;
+	size_t n, i;
+
+	if ((n = uncarried(names, MAX_UNCARRIED)) == 0)
+		return 0;
+	fprintf(r->out, "# This environment sets TB_ variables that cron "
+	    "will not pass to these entries:\n");
+	for (i = 0; i < n; i++) {
+		if ((key = config_env_key(names[i])) != NULL)
+			fprintf(r->out, "# %s: for cron's runs, put it in "
+			    "%s/tb.env (or %s in %s).\n", names[i],
+			    r->cfg->home, key, r->cfg->file != NULL ?
+			    r->cfg->file : "tb.conf");
+		else
+			fprintf(r->out, "# %s: read only from the environment; "
+			    "cron's runs go without it.\n", names[i]);
+	}
+	free_names(names, n);
+	return n;
+}
+
+/* --install: say on stderr too what the block's comments say. */
+static void
+warn_uncarried(const char *home)
+{
+	char *names[MAX_UNCARRIED], list[1024];
+	size_t n, i, len = 0;
+
+	if ((n = uncarried(names, MAX_UNCARRIED)) == 0)
+		return;
+	list[0] = '\0';
+	for (i = 0; i < n && len + strlen(names[i]) + 3 < sizeof list; i++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+		    i > 0 ? ", " : "", names[i]);
+	log_warn("cron will not pass %s to the installed entries: put "
+	    "settings for cron's runs in %s/tb.env or tb.conf (the block's "
+	    "comments say which)", list, home);
+	free_names(names, n);
+}
+
 static int
 render_block(const struct render *r, tb_err *e)
 {
@@ -296,6 +407,7 @@ render_block(const struct render *r, tb_err *e)
 	    "configuration, then run tb-cron --install.\n", TB_VERSION);
 	fprintf(r->out, "# Slots in %s, entries in the machine's zone %s.\n",
 	    c->orchestrator_timezone, r->machine);
+	put_uncarried(r);
 	fprintf(r->out, "CRON_TZ=%s\n", r->machine);
 	for (i = 0; i < c->ncollect; i++)
 		n += put_slot(r, c->collect_minutes[i], (int)i + 1);
@@ -567,6 +679,8 @@ run_mode(struct tb_app *app, enum mode mode)
 		fputs(block, stdout);
 	else if (rc == 0)
 		rc = install_block(app, block, mode, &e);
+	if (rc == 0 && mode == MODE_INSTALL)
+		warn_uncarried(app->cfg.home);
 	free(block);
 	return rc != 0 ? app_fail(app, &e) : 0;
 }
@@ -630,6 +744,11 @@ usage(int status)
 	    "  --config FILE configuration file (the entries pass it on)\n"
 	    "  -v, --verbose debug logging on stderr\n"
 	    "  --version     print the version\n"
+	    "  -h, --help    this help\n"
+	    "\n"
+	    "cron runs the entries with almost no environment: settings for them\n"
+	    "go in $TB_HOME/tb.env or tb.conf.  The block lists, as comments, the\n"
+	    "TB_ variables of this environment that the entries will not see.\n"
 	    "\n"
 	    "Environment: TB_HOME, TB_CONFIG, TB_CRONTAB (the crontab command,\n"
 	    "default crontab), TZ (the machine's zone, default /etc/timezone).\n"

@@ -17,8 +17,9 @@
  *
  * Exit: 0 when the main trader succeeded, even if the other LLM failed
  * (the summary says which and why); 69 when the main trader's pipeline
- * failed (the other's picks are still stored).  Without the main trader
- * in the run (--llm the other one), 69 when every LLM asked failed.
+ * failed (the other's picks are still stored), 78 when that was for want
+ * of its API key.  Without the main trader in the run (--llm the other
+ * one), the same when every LLM asked failed.
  */
 #include <getopt.h>
 #include <pthread.h>
@@ -458,6 +459,15 @@ summarise(struct decide *d)
 	    (double)elapsed_ms(&d->start));
 }
 
+/* 78 for a seat that failed for want of configuration (its key), else 69. */
+static int
+failure_code(const struct seat *s)
+{
+	const tb_err *why = s->job.ran ? &s->job.err : &s->err;
+
+	return why->code == TB_ECONFIG ? TB_ECONFIG : TB_EUNAVAIL;
+}
+
 /* The exit status, from the LLMs that were asked (see the top). */
 static int
 outcome(struct decide *d, tb_err *e)
@@ -478,12 +488,12 @@ outcome(struct decide *d, tb_err *e)
 		if (first_failed == NULL)
 			first_failed = s;
 		if (s->is_main)
-			return tb_errf(e, TB_EUNAVAIL, "%s, the main trader, "
-			    "failed: %s", s->llm->name, s->job.ran ?
+			return tb_errf(e, failure_code(s), "%s, the main "
+			    "trader, failed: %s", s->llm->name, s->job.ran ?
 			    s->job.err.msg : s->err.msg);
 	}
 	if (!main_in_run && asked > 0 && failed == asked)
-		return tb_errf(e, TB_EUNAVAIL, "%s failed: %s",
+		return tb_errf(e, failure_code(first_failed), "%s failed: %s",
 		    first_failed->llm->name, first_failed->job.ran ?
 		    first_failed->job.err.msg : first_failed->err.msg);
 	return 0;
@@ -597,6 +607,6 @@ usage(int status)
 	    "Exit status: 0 done (the main trader's picks stored) or nothing\n"
 	    "to do, 64 usage, 69 the main trader's pipeline failed, 70\n"
 	    "internal error, 75 another tb-decide is running, 78 "
-	    "configuration.\n");
+	    "configuration\n(also the main trader's API key missing).\n");
 	exit(status);
 }

@@ -296,6 +296,7 @@ usage(int status)
 	    "  -v, --verbose      debug logging on stderr\n"
 	    "  -h, --help         this help\n"
 	    "  --version          print the version\n"
+	    "  -h, --help         this help\n"
 	    "\n"
 	    "Exit status: 0 done (also with skipped orders), 64 usage, 65 bad\n"
 	    "input (picks over the budget), 69 Trading 212 unavailable or a trade\n"

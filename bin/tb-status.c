@@ -4,14 +4,19 @@
  * every program; or one line per day over a range.
  *
  * A viewer: it takes no lock and records no run, so it can be run at any
- * time, even while the day's programs are running (it creates and
- * migrates the database if there is none yet).
+ * time, even while the day's programs are running.  It never creates
+ * TB_HOME or a database: a mistyped TB_HOME is exit 78 saying so.
+ *
+ * `--config` without a FILE prints the effective configuration instead:
+ * every key's value and where it came from, the secrets only as set or
+ * unset.  It needs no database.
  */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cJSON.h>
 
@@ -293,6 +298,122 @@ parse_range(const char *s, struct tb_date *from, struct tb_date *to)
 	return 0;
 }
 
+/* The text of a value for the table: "" stays visible. */
+static const char *
+shown(const char *v)
+{
+	return *v != '\0' ? v : "\"\"";
+}
+
+static void
+print_config_table(const struct tb_config *c)
+{
+	enum config_source src;
+	int kw = 3, vw = 5;
+	size_t i;
+
+	for (i = 0; config_keys[i] != NULL; i++) {
+		if ((int)strlen(config_keys[i]) > kw)
+			kw = (int)strlen(config_keys[i]);
+		if ((int)strlen(shown(config_value(c, config_keys[i], NULL))) >
+		    vw)
+			vw = (int)strlen(shown(config_value(c, config_keys[i],
+			    NULL)));
+	}
+	printf("\n%-*s  %-*s  %s\n", kw, "KEY", vw, "VALUE", "SOURCE");
+	for (i = 0; config_keys[i] != NULL; i++) {
+		const char *v = shown(config_value(c, config_keys[i], &src));
+
+		printf("%-*s  %-*s  %s\n", kw, config_keys[i], vw, v,
+		    config_source_name(src));
+	}
+	printf("\n%-*s  %-5s  %s\n", kw, "SECRET", "SET", "SOURCE");
+	for (i = 0; config_secrets[i] != NULL; i++) {
+		src = config_secret_source(c, config_secrets[i]);
+		printf("%-*s  %-5s  %s\n", kw, config_secrets[i],
+		    src == CONFIG_UNSET ? "unset" : "set",
+		    src == CONFIG_UNSET ? "-" : config_source_name(src));
+	}
+}
+
+static void
+print_config(const struct tb_config *c)
+{
+	struct stat st;
+
+	printf("%-12s %s%s\n", "TB_HOME", c->home, stat(c->home, &st) == 0 ?
+	    "" : " (does not exist yet)");
+	printf("%-12s %s\n", "config file", c->file != NULL ? c->file :
+	    "none (defaults)");
+	printf("%-12s %s\n", "env file", c->env_file != NULL ? c->env_file :
+	    "none");
+	print_config_table(c);
+}
+
+/* A string, or JSON null for NULL. */
+static cJSON *
+string_or_null(const char *s)
+{
+	return s != NULL ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *
+config_json(const struct tb_config *c)
+{
+	cJSON *doc = cJSON_CreateObject(), *keys, *secrets, *o;
+	enum config_source src;
+	size_t i;
+
+	cJSON_AddStringToObject(doc, "home", c->home);
+	cJSON_AddItemToObject(doc, "file", string_or_null(c->file));
+	cJSON_AddItemToObject(doc, "env_file", string_or_null(c->env_file));
+	keys = cJSON_AddArrayToObject(doc, "keys");
+	for (i = 0; config_keys[i] != NULL; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "key", config_keys[i]);
+		cJSON_AddStringToObject(o, "value", config_value(c,
+		    config_keys[i], &src));
+		cJSON_AddStringToObject(o, "source", config_source_name(src));
+		cJSON_AddItemToArray(keys, o);
+	}
+	secrets = cJSON_AddArrayToObject(doc, "secrets");
+	for (i = 0; config_secrets[i] != NULL; i++) {
+		src = config_secret_source(c, config_secrets[i]);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", config_secrets[i]);
+		cJSON_AddBoolToObject(o, "set", src != CONFIG_UNSET);
+		cJSON_AddItemToObject(o, "source", src == CONFIG_UNSET ?
+		    cJSON_CreateNull() : cJSON_CreateString(
+		    config_source_name(src)));
+		cJSON_AddItemToArray(secrets, o);
+	}
+	return doc;
+}
+
+/* --config: the effective configuration (config_load has validated it). */
+static int
+show_config(struct tb_app *app, int json)
+{
+	cJSON *doc;
+	char *text;
+	tb_err e;
+
+	if (!json) {
+		print_config(&app->cfg);
+		return 0;
+	}
+	if ((doc = config_json(&app->cfg)) == NULL ||
+	    (text = cJSON_PrintUnformatted(doc)) == NULL) {
+		cJSON_Delete(doc);
+		return app_fail(app, (tb_errf(&e, TB_EINTERNAL, "out of "
+		    "memory"), &e));
+	}
+	printf("%s\n", text);
+	free(text);
+	cJSON_Delete(doc);
+	return 0;
+}
+
 static int
 show(struct tb_app *app, int json, const char *range)
 {
@@ -324,7 +445,13 @@ show(struct tb_app *app, int json, const char *range)
 int
 main(int argc, char *argv[])
 {
+	/*
+	 * --config's FILE is optional here (see the top): this entry comes
+	 * before the common one, and getopt_long takes the first that
+	 * matches exactly.
+	 */
 	static const struct option longopts[] = {
+		{ "config", optional_argument, NULL, 'C' },
 		APP_LONG_OPTIONS,
 		{ "json", no_argument, NULL, 'j' },
 		{ "range", required_argument, NULL, 'r' },
@@ -333,11 +460,21 @@ main(int argc, char *argv[])
 	struct tb_date from, to;
 	const char *range = NULL;
 	struct tb_app app;
-	int ch, json = 0, rc;
+	int ch, json = 0, config = 0, rc;
 
 	app_init(&app, "tb-status");
 	while ((ch = getopt_long(argc, argv, "hjv", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'C':
+			/* A separate FILE operand is --config FILE. */
+			if (optarg == NULL && optind < argc &&
+			    argv[optind][0] != '-')
+				optarg = argv[optind++];
+			if (optarg != NULL)
+				app.config_file = optarg;
+			else
+				config = 1;
+			break;
 		case 'j':
 			json = 1;
 			break;
@@ -356,8 +493,13 @@ main(int argc, char *argv[])
 	}
 	if (app_getopt_done(&app, argc, usage))
 		return 0;
-	if ((rc = app_start(&app, APP_DB | APP_NO_RUN | APP_NO_SUMMARY)) != 0 ||
-	    app.skipped)
+	if (config) {
+		if ((rc = app_start(&app, APP_NO_SUMMARY)) != 0)
+			return app_finish(&app, rc);
+		return app_finish(&app, show_config(&app, json));
+	}
+	if ((rc = app_start(&app, APP_DB | APP_DB_EXISTING | APP_NO_RUN |
+	    APP_NO_SUMMARY)) != 0 || app.skipped)
 		return app_finish(&app, rc);
 	return app_finish(&app, show(&app, json, range));
 }
@@ -368,21 +510,28 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: tb-status [--date YYYY-MM-DD | --range FROM..TO] [--json]\n"
 	    "                 [--config FILE] [-v]\n"
+	    "       tb-status --config [--json]\n"
 	    "\n"
 	    "Show what tb did on a day: the rotation (main and virtual trader),\n"
 	    "collection rounds, the digest's top tickers, each LLM's run and\n"
 	    "picks, the approval, trades with broker ids, totals, and the runs\n"
-	    "of every program with their exit status.\n"
+	    "of every program with their exit status.  Or, with --config alone,\n"
+	    "every configuration key's effective value and where it came from.\n"
 	    "\n"
 	    "  --date D          the day (default: today in orchestrator_timezone)\n"
 	    "  --range FROM..TO  one line per day, FROM and TO included\n"
 	    "  --json            one JSON document instead of tables\n"
 	    "  --config FILE     configuration file (default $TB_CONFIG, then\n"
 	    "                    $TB_HOME/tb.conf)\n"
+	    "  --config          without FILE: print each key, its value and its\n"
+	    "                    source (default, tb.conf, tb.env, environment);\n"
+	    "                    secrets only as set or unset\n"
 	    "  -v, --verbose     debug logging on stderr\n"
 	    "  --version         print the version\n"
+	    "  -h, --help        this help\n"
 	    "\n"
-	    "Exit status: 0 ok, 64 usage, 70 database error, 78 configuration\n"
-	    "error.\n");
+	    "Exit status: 0 ok, 64 usage, 70 database error, 73 disk full, 75\n"
+	    "database locked, 78 configuration error (also: no TB_HOME or no\n"
+	    "database there yet; tb-status never creates one).\n");
 	exit(status);
 }

@@ -184,10 +184,10 @@ check_chain(struct tb_app *app, tb_err *e)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (db_prepare(app->db, "SELECT 1 FROM runs WHERE program = "
+	if ((rc = db_prepare(app->db, "SELECT 1 FROM runs WHERE program = "
 	    "'tb-decide' AND date = ? AND status = 'ok' AND started_at >= ? "
-	    "AND started_at <= ?", &st, e) != 0)
-		return TB_EINTERNAL;
+	    "AND started_at <= ?", &st, e)) != 0)
+		return rc;
 	db_bind_text(st, 1, app->day);
 	db_bind_text(st, 2, clock_iso_utc(app->slot, from));
 	db_bind_text(st, 3, clock_iso_utc(app->slot +
@@ -217,9 +217,9 @@ mark_crashed_runs(struct tb_app *app, tb_err *e)
 
 	if (!(app->flags & APP_LOCK))
 		return 0;
-	if (db_prepare(app->db, "UPDATE runs SET status = 'crashed' "
-	    "WHERE program = ? AND status = 'running'", &st, e) != 0)
-		return TB_EINTERNAL;
+	if ((rc = db_prepare(app->db, "UPDATE runs SET status = 'crashed' "
+	    "WHERE program = ? AND status = 'running'", &st, e)) != 0)
+		return rc;
 	db_bind_text(st, 1, app->program);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -240,9 +240,9 @@ record_run_start(struct tb_app *app, tb_err *e)
 
 	if ((rc = mark_crashed_runs(app, e)) != 0)
 		return rc;
-	if (db_prepare(app->db, "INSERT INTO runs (program, date, started_at) "
-	    "VALUES (?, ?, ?)", &st, e) != 0)
-		return TB_EINTERNAL;
+	if ((rc = db_prepare(app->db, "INSERT INTO runs (program, date, "
+	    "started_at) VALUES (?, ?, ?)", &st, e)) != 0)
+		return rc;
 	db_bind_text(st, 1, app->program);
 	db_bind_text(st, 2, app->day);
 	db_bind_text(st, 3, clock_iso_utc(time(NULL), now));
@@ -282,7 +282,8 @@ app_start(struct tb_app *app, int flags)
 	if ((flags & APP_LOCK) && (rc = lock_acquire(app->cfg.home,
 	    app->program, &app->lock_fd, &e)) != 0)
 		return app_fail(app, &e);
-	if ((flags & APP_DB) && (rc = db_open(app->cfg.home, &app->db, &e)))
+	if ((flags & APP_DB) && (rc = (flags & APP_DB_EXISTING ?
+	    db_open_existing : db_open)(app->cfg.home, &app->db, &e)) != 0)
 		return app_fail(app, &e);
 	if (app->chain_check && ((rc = check_chain(app, &e)) != 0 ||
 	    app->skipped))

@@ -21,7 +21,9 @@
  *      deciding and approving took, while the other zone offset's entry
  *      of the same slot (an hour away) still skips;
  *   5. APP_LOCK: the program's lock (exit 75 when held);
- *   6. APP_DB: open and migrate the database, and record a `runs` row.
+ *   6. APP_DB: open and migrate the database (with APP_DB_EXISTING only
+ *      one that exists: a viewer never creates TB_HOME or tb.db), and
+ *      record a `runs` row.
  *
  * The program then adds its results to app->summary (a cJSON object that
  * already holds program, date and status) and ends with
@@ -42,6 +44,7 @@
 #include "clock.h"
 #include "config.h"
 #include "err.h"
+#include "rotation.h"
 
 enum app_flags {
 	APP_TRADING_DAY = 1 << 0,	/* skip weekends and holidays */
@@ -49,7 +52,8 @@ enum app_flags {
 	APP_DB = 1 << 2,		/* open the database, record the run */
 	APP_NO_SUMMARY = 1 << 3,	/* the program prints its own document */
 	APP_NO_RUN = 1 << 4,		/* with APP_DB: a viewer, no runs row */
-	APP_CHAINED = 1 << 5		/* runs after tb-decide in the cron chain */
+	APP_CHAINED = 1 << 5,		/* runs after tb-decide in the cron chain */
+	APP_DB_EXISTING = 1 << 6	/* with APP_DB: never create one (78) */
 };
 
 /* Option codes of the common long options (outside any short option). */

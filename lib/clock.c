@@ -1,5 +1,5 @@
 /*
- * clock.c - dates, now, trading days, rotation, the scheduled-slot check.
+ * clock.c - dates, now, the scheduled-slot check.
  */
 #include "clock.h"
 
@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#include "config.h"
 
 static int
 days_in_month(int y, int m)
@@ -246,47 +244,6 @@ clock_iso_local(time_t t, char *buf)
 	/* +0200 -> +02:00 */
 	snprintf(buf + 19, 7, "%.3s:%.2s", zone, zone + 3);
 	return buf;
-}
-
-const char *
-get_main_trader(const struct tb_date *d)
-{
-	switch (date_weekday(d)) {
-	case 1: case 3: case 5:
-		return "claude";
-	case 2: case 4:
-		return "minimax";
-	default:
-		return NULL;
-	}
-}
-
-const char *
-get_virtual_trader(const struct tb_date *d)
-{
-	switch (date_weekday(d)) {
-	case 1: case 3: case 5:
-		return "minimax";
-	case 2: case 4:
-		return "claude";
-	default:
-		return NULL;
-	}
-}
-
-int
-is_trading_day(const struct tb_config *c, const struct tb_date *d)
-{
-	char day[11];
-	size_t i;
-
-	if (get_main_trader(d) == NULL)
-		return 0;
-	date_format(d, day);
-	for (i = 0; c != NULL && i < c->nholidays; i++)
-		if (strcmp(c->holidays[i], day) == 0)
-			return 0;
-	return 1;
 }
 
 enum clock_due

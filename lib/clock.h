@@ -1,5 +1,6 @@
 /*
- * clock.h - dates, "now", the trading calendar and the trader rotation.
+ * clock.h - dates, "now" and the scheduled-slot check.  It knows nothing of
+ * the configuration: the trader rotation and trading days are rotation.h.
  *
  * Local time is the orchestrator timezone: programs call
  * clock_set_timezone() once with the configured zone, and from then on
@@ -21,8 +22,6 @@
 struct tb_date {
 	int year, month, day;
 };
-
-struct tb_config;
 
 /* Strict "YYYY-MM-DD" of a real calendar day.  0 or -1. */
 int date_parse(const char *s, struct tb_date *d);
@@ -59,15 +58,6 @@ char *clock_iso_utc(time_t t, char *buf);
 
 /* "2026-03-30T17:10:02+02:00" (local) into buf (at least 26 bytes). */
 char *clock_iso_local(time_t t, char *buf);
-
-/* "claude" on Mon/Wed/Fri, "minimax" on Tue/Thu, NULL on Sat/Sun. */
-const char *get_main_trader(const struct tb_date *d);
-
-/* The other one: "minimax" on Mon/Wed/Fri, "claude" on Tue/Thu, NULL. */
-const char *get_virtual_trader(const struct tb_date *d);
-
-/* A weekday that is not in the configured holidays. */
-int is_trading_day(const struct tb_config *c, const struct tb_date *d);
 
 enum clock_due { DUE_NOW, DUE_EARLY, DUE_MISSED };
 

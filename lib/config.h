@@ -1,22 +1,49 @@
 /*
  * config.h - tb's configuration: built-in defaults, a libconfuse file,
- * TB_<KEY> environment overrides, and secrets from the environment.
+ * $TB_HOME/tb.env, the environment; and the secrets (API keys).
  *
- * Where the file is: --config FILE, else $TB_CONFIG, else $TB_HOME/tb.conf
- * when it exists, else only defaults.  A file that was named but does not
- * exist is an error.  Every key of DESIGN section 5 can be overridden by
- * the environment variable TB_ + the key in upper case; the environment
- * wins over the file.
+ * Precedence (DESIGN section 11), the same for every program by hand and
+ * under cron; each layer overrides the ones before it:
  *
- * Every value, from the file or the environment, passes one validator per
- * key.  A bad value, an unknown key in the file or a file that does not
- * parse is a configuration error: config_load() returns TB_ECONFIG with a
- * message naming the key and the value.
+ *   1. the defaults of DESIGN sections 5 and 11;
+ *   2. the file: --config FILE, else $TB_CONFIG, else $TB_HOME/tb.conf when
+ *      it exists (a file that was named but does not exist is an error);
+ *   3. $TB_HOME/tb.env: NAME=VALUE lines (blank lines, # comments and an
+ *      "export " prefix allowed; one pair of quotes around a value is
+ *      dropped) holding the secrets and any TB_<KEY>.  Any other name is an
+ *      error naming it and the file.  TB_HOME and TB_CONFIG cannot be set
+ *      there: tb.env is found through them.  Nor can the test settings
+ *      that are read only from the environment (config_env_only);
+ *   4. the environment: TB_<KEY>, TB_ + the key in upper case.
  *
- * Secrets (API keys) come only from the environment, or from the env file
- * $TB_HOME/tb.env (KEY=VALUE lines; read only when its mode gives nothing
- * to group or others), never from tb.conf.  The process environment wins
- * over the env file.  Each secret is registered with log_secret() so no
+ * cron runs its jobs with almost no environment, so a setting that cron's
+ * runs must see belongs in tb.env or tb.conf, not in a shell's profile;
+ * tb-cron --print lists the TB_ variables the crontab will not carry.
+ *
+ * Trusted files.  A file that another user can change could make tb send
+ * the keys to another host or run a command (approval_notify_command) as
+ * the user, so before a byte is read:
+ *
+ *   - TB_HOME, when it exists, must belong to the user and not be
+ *     writable by group or others (tb creates it 0700);
+ *   - the file of layer 2, also one named with --config or TB_CONFIG, must
+ *     belong to the user or to root and not be writable by group or
+ *     others.  Root's files are accepted as ssh accepts a root-owned
+ *     ssh_config: root can change the account anyway, and a shared
+ *     /etc/tb.conf is root's;
+ *   - tb.env holds keys: it must belong to the user and give group and
+ *     others nothing (chmod 600).
+ *
+ * Each file is checked on the descriptor that is then read, so a file
+ * swapped in between is not read.  A refused file is TB_ECONFIG naming the
+ * file and the chmod or chown that fixes it.
+ *
+ * Every value, from any layer, passes the one validator of its key.  A
+ * bad value, an unknown key in the file or a file that does not parse is
+ * TB_ECONFIG with a message naming the key, the value and where it was set.
+ *
+ * Secrets come from the environment, else from tb.env, never from tb.conf;
+ * an empty value is no value.  Each is registered with log_secret() so no
  * log line can show it.
  *
  * TB_HOME (default ~/.local/share/tb) holds tb.db, tb.env, locks/, logs/.
@@ -30,12 +57,24 @@
 
 #define CONFIG_MAX_TIMES 8
 #define CONFIG_MAX_LIST 64
+#define CONFIG_NKEYS 34		/* entries of config_keys */
+#define CONFIG_NSECRETS 8	/* entries of config_secrets */
 
 enum approval_action { APPROVE_ALL, REJECT_ALL };
+
+/* Where a value came from, lowest precedence first. */
+enum config_source {
+	CONFIG_UNSET,			/* a secret nobody set */
+	CONFIG_DEFAULT,			/* built in */
+	CONFIG_FILE,			/* tb.conf, or the file named */
+	CONFIG_ENV_FILE,		/* $TB_HOME/tb.env */
+	CONFIG_ENVIRONMENT		/* the process environment */
+};
 
 struct tb_config {
 	char *home;			/* TB_HOME, no trailing slash */
 	char *file;			/* the config file read, or NULL */
+	char *env_file;			/* $TB_HOME/tb.env if read, or NULL */
 
 	char *orchestrator_timezone;
 	long approval_timeout_seconds;
@@ -86,6 +125,15 @@ struct tb_config {
 	char *reddit_client_secret;
 	char *reddit_user_agent;	/* not secret; default provided */
 	char *eodhd_api_key;		/* the second price source's; NULL: off */
+
+	/*
+	 * Each key's effective value as text and where it came from, and
+	 * where each secret came from; read them with config_value and
+	 * config_secret_source.
+	 */
+	char *values[CONFIG_NKEYS];
+	enum config_source sources[CONFIG_NKEYS];
+	enum config_source secret_sources[CONFIG_NSECRETS];
 };
 
 /*
@@ -102,6 +150,27 @@ void config_free(struct tb_config *c);
  */
 int config_check(const char *key, const char *value, tb_err *e);
 
+/*
+ * The effective value of key as text (t212_base_url resolved) and, if src
+ * is not NULL, where it came from; NULL for an unknown key.  The string
+ * belongs to c.
+ */
+const char *config_value(const struct tb_config *c, const char *key,
+    enum config_source *src);
+
+/* Where the secret name (an entry of config_secrets) came from. */
+enum config_source config_secret_source(const struct tb_config *c,
+    const char *name);
+
+/* "default", "tb.conf", "tb.env", "environment"; "unset". */
+const char *config_source_name(enum config_source src);
+
+/*
+ * The key whose environment variable is name ("TB_MAX_PICKS" ->
+ * "max_picks"), or NULL.  The string is static.
+ */
+const char *config_env_key(const char *name);
+
 /* Parse "HH:MM" (exactly two digits each) into minutes; -1 if invalid. */
 int config_parse_hhmm(const char *s);
 
@@ -110,5 +179,15 @@ void config_format_hhmm(int minutes, char *buf);
 
 /* The names of all keys, NULL-terminated (for --help and docs). */
 extern const char *const config_keys[];
+
+/* The secrets' environment variables, NULL-terminated. */
+extern const char *const config_secrets[];
+
+/*
+ * The TB_ variables tb reads that are not keys, NULL-terminated: TB_HOME
+ * and TB_CONFIG (where the configuration is) and the test settings
+ * (TB_NOW, ...).  They are read only from the environment.
+ */
+extern const char *const config_env_only[];
 
 #endif

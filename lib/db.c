@@ -17,9 +17,34 @@
 #define DB_BUSY_TIMEOUT_MS 15000
 
 int
+db_error_code(sqlite3 *db)
+{
+	int err;
+
+	if (db == NULL)
+		return TB_EINTERNAL;
+	switch (sqlite3_extended_errcode(db) & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return TB_ELOCKED;
+	case SQLITE_FULL:
+		return TB_ECANTCREAT;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		/* The system's errno is only meaningful after an I/O error. */
+		err = sqlite3_system_errno(db);
+		if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+			return TB_ECANTCREAT;
+		return TB_EINTERNAL;
+	default:
+		return TB_EINTERNAL;
+	}
+}
+
+int
 db_fail(sqlite3 *db, const char *what, tb_err *e)
 {
-	return tb_errf(e, TB_EINTERNAL, "database: %s: %s", what,
+	return tb_errf(e, db_error_code(db), "database: %s: %s", what,
 	    db != NULL ? sqlite3_errmsg(db) : "out of memory");
 }
 
@@ -27,12 +52,14 @@ int
 db_exec(sqlite3 *db, const char *sql, tb_err *e)
 {
 	char *msg = NULL;
+	int code;
 
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		tb_errf(e, TB_EINTERNAL, "database: %s", msg ? msg :
+		code = db_error_code(db);
+		tb_errf(e, code, "database: %s", msg ? msg :
 		    sqlite3_errmsg(db));
 		sqlite3_free(msg);
-		return TB_EINTERNAL;
+		return code;
 	}
 	return 0;
 }
@@ -88,9 +115,9 @@ db_schema_version(sqlite3 *db, int *version, tb_err *e)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (db_prepare(db, "SELECT coalesce(max(version), 0) "
-	    "FROM schema_version", &st, e) != 0)
-		return TB_EINTERNAL;
+	if ((rc = db_prepare(db, "SELECT coalesce(max(version), 0) "
+	    "FROM schema_version", &st, e)) != 0)
+		return rc;
 	rc = sqlite3_step(st);
 	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
@@ -104,9 +131,9 @@ record_migration(sqlite3 *db, const struct migration *m, tb_err *e)
 	char now[21];
 	int rc;
 
-	if (db_prepare(db, "INSERT INTO schema_version (version, name, "
-	    "applied_at) VALUES (?, ?, ?)", &st, e) != 0)
-		return TB_EINTERNAL;
+	if ((rc = db_prepare(db, "INSERT INTO schema_version (version, name, "
+	    "applied_at) VALUES (?, ?, ?)", &st, e)) != 0)
+		return rc;
 	sqlite3_bind_int(st, 1, m->version);
 	db_bind_text(st, 2, m->name);
 	db_bind_text(st, 3, clock_iso_utc(time(NULL), now));
@@ -160,15 +187,15 @@ migrate_locked(sqlite3 *db, tb_err *e)
 	for (i = 0; i < tb_nmigrations; i++) {
 		if ((applied = migration_applied(db, tb_migrations[i].version,
 		    e)) < 0)
-			return TB_EINTERNAL;
+			return e != NULL ? e->code : TB_EINTERNAL;
 		if (applied)
 			continue;
-		if (db_exec(db, tb_migrations[i].sql, e) != 0) {
+		if ((rc = db_exec(db, tb_migrations[i].sql, e)) != 0) {
 			char why[sizeof e->msg];
 
 			snprintf(why, sizeof why, "%s", e->msg);
-			return tb_errf(e, TB_EINTERNAL, "database: migration "
-			    "%s failed: %s", tb_migrations[i].name, why);
+			return tb_errf(e, rc, "database: migration %s failed: "
+			    "%s", tb_migrations[i].name, why);
 		}
 		if ((rc = record_migration(db, &tb_migrations[i], e)) != 0)
 			return rc;
@@ -212,8 +239,8 @@ configure(sqlite3 *db, tb_err *e)
 	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db, 1);
 	/* journal_mode returns a row; a read-only or corrupt file fails here. */
-	if (db_prepare(db, "PRAGMA journal_mode=WAL", &st, e) != 0)
-		return TB_EINTERNAL;
+	if ((rc = db_prepare(db, "PRAGMA journal_mode=WAL", &st, e)) != 0)
+		return rc;
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
@@ -222,23 +249,16 @@ configure(sqlite3 *db, tb_err *e)
 	    e);
 }
 
-int
-db_open(const char *home, sqlite3 **dbp, tb_err *e)
+/* Open, configure and migrate the database file at path, which exists. */
+static int
+open_path(const char *path, sqlite3 **dbp, tb_err *e)
 {
-	char path[4200];
 	sqlite3 *db = NULL;
 	int rc;
 
-	*dbp = NULL;
-	if (make_dirs(home, 0700) != 0)
-		return tb_errf(e, TB_ECANTCREAT, "cannot create TB_HOME %s: %s",
-		    home, strerror(errno));
-	snprintf(path, sizeof path, "%s/tb.db", home);
-	if ((rc = create_private(path, e)) != 0)
-		return rc;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
-		rc = tb_errf(e, TB_EINTERNAL, "database %s: %s", path,
+		rc = tb_errf(e, db_error_code(db), "database %s: %s", path,
 		    db ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);
 		return rc;
@@ -253,6 +273,41 @@ db_open(const char *home, sqlite3 **dbp, tb_err *e)
 	}
 	*dbp = db;
 	return 0;
+}
+
+int
+db_open(const char *home, sqlite3 **dbp, tb_err *e)
+{
+	char path[4200];
+	int rc;
+
+	*dbp = NULL;
+	if (make_dirs(home, 0700) != 0)
+		return tb_errf(e, TB_ECANTCREAT, "cannot create TB_HOME %s: %s",
+		    home, strerror(errno));
+	snprintf(path, sizeof path, "%s/tb.db", home);
+	if ((rc = create_private(path, e)) != 0)
+		return rc;
+	return open_path(path, dbp, e);
+}
+
+int
+db_open_existing(const char *home, sqlite3 **dbp, tb_err *e)
+{
+	char path[4200];
+	struct stat st;
+
+	*dbp = NULL;
+	if (stat(home, &st) != 0 || !S_ISDIR(st.st_mode))
+		return tb_errf(e, TB_ECONFIG, "TB_HOME %s does not exist: "
+		    "nothing has run there yet, or TB_HOME is not the "
+		    "directory you meant", home);
+	snprintf(path, sizeof path, "%s/tb.db", home);
+	if (stat(path, &st) != 0)
+		return tb_errf(e, TB_ECONFIG, "there is no database %s yet: "
+		    "nothing has run with TB_HOME %s, or TB_HOME is not the "
+		    "directory you meant", path, home);
+	return open_path(path, dbp, e);
 }
 
 void

@@ -1,7 +1,8 @@
 /*
  * db.h - the SQLite database $TB_HOME/tb.db.
  *
- * db_open creates $TB_HOME (mode 0700) and tb.db (mode 0600), sets WAL
+ * db_open creates $TB_HOME (mode 0700, parents too) and tb.db (mode 0600);
+ * db_open_existing opens only one that is there.  Both set WAL
  * journaling, synchronous=FULL (an order journal must survive a power
  * cut), foreign keys and a busy timeout, and applies the numbered
  * migrations compiled in from sql/ that the file has not had yet, each
@@ -33,6 +34,13 @@ extern const size_t tb_nmigrations;
 
 /* Open (creating as needed) and migrate home/tb.db.  *db to db_close. */
 int db_open(const char *home, sqlite3 **db, tb_err *e);
+
+/*
+ * The same for a database that exists already: a viewer never creates
+ * one under a mistyped TB_HOME.  No home or no tb.db is TB_ECONFIG,
+ * saying which.
+ */
+int db_open_existing(const char *home, sqlite3 **db, tb_err *e);
 void db_close(sqlite3 *db);
 
 /* The schema version recorded in the file (0 when none). */
@@ -49,7 +57,18 @@ void db_rollback(sqlite3 *db);
 /* Prepare a statement; on failure *e has SQLite's message. */
 int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, tb_err *e);
 
-/* Fill *e from the connection's last error, prefixed by what failed. */
+/*
+ * The exit code of the connection's last error: TB_ELOCKED (75) for a
+ * database another process still holds after the busy timeout (try
+ * later), TB_ECANTCREAT (73) for a full disk (SQLITE_FULL, or an I/O error
+ * from ENOSPC, EDQUOT or EFBIG), else TB_EINTERNAL (70).
+ */
+int db_error_code(sqlite3 *db);
+
+/*
+ * Fill *e from the connection's last error, prefixed by what failed; the
+ * code is db_error_code's.  db_exec, db_begin and db_commit do the same.
+ */
 int db_fail(sqlite3 *db, const char *what, tb_err *e);
 
 /* Bind a NUL-terminated string (NULL binds SQL NULL); returns SQLite rc. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "rotation.h"
 
 static const char *const weekday_names[] = {
 	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
@@ -62,8 +63,8 @@ rows_json(sqlite3 *db, const char *sql, const char *day, cJSON **out,
 	int rc, i;
 
 	*out = NULL;
-	if (db_prepare(db, sql, &st, e) != 0)
-		return TB_EINTERNAL;
+	if ((rc = db_prepare(db, sql, &st, e)) != 0)
+		return rc;
 	for (i = 1; i <= sqlite3_bind_parameter_count(st); i++)
 		db_bind_text(st, i, day);
 	*out = cJSON_CreateArray();
@@ -330,10 +331,11 @@ report_range(sqlite3 *db, const struct tb_config *cfg,
 	struct tb_date d = *from;
 	sqlite3_stmt *st;
 	cJSON *days;
+	int rc;
 
 	*out = NULL;
-	if (db_prepare(db, SQL_RANGE_DAY, &st, e) != 0)
-		return TB_EINTERNAL;
+	if ((rc = db_prepare(db, SQL_RANGE_DAY, &st, e)) != 0)
+		return rc;
 	days = cJSON_CreateArray();
 	for (; date_compare(&d, to) <= 0; date_add_days(&d, 1))
 		if (range_day(st, cfg, &d, days) != 0) {

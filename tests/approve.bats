@@ -16,7 +16,7 @@ setup() {
 
 # The day's picks as tb-decide stores them, with market data for two.
 seed() {
-	tb-status --date "$DAY" > /dev/null	# creates and migrates tb.db
+	tb_init_db
 	tb_sql <<'SQL'
 INSERT INTO llm_runs (id, date, llm_name, provider, model, status, started_at)
 VALUES (1, '2026-03-30', 'claude', 'anthropic', 'claude-sonnet-4-5', 'ok', '2026-03-30T15:10:05Z'),
@@ -579,7 +579,7 @@ piped() {
 }
 
 @test "nothing to approve: no picks yet, or the main LLM failed (exit 0, says why)" {
-	tb-status --date "$DAY" > /dev/null
+	tb_init_db
 	run --separate-stderr tb-approve --date "$DAY" --all
 	assert_success
 	[ "$(json_field .status)" = skipped ]

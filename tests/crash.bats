@@ -216,14 +216,14 @@ AIR.PA|pending|0" ]
 	versions=$(ls "$TB_ROOT"/sql/[0-9][0-9][0-9]_*.sql | wc -l)
 	for delay in 0.001 0.005 0.01 0.02 0.04; do
 		rm -rf "$TB_HOME"
-		bg tb-status --date $MONDAY
+		bg tb-decide --date $MONDAY
 		pid=$!
 		sleep "$delay"
 		crash "$pid"
 		if [ -f "$TB_HOME/tb.db" ]; then
 			db_sound
 		fi
-		run --separate-stderr tb-status --date $MONDAY
+		run --separate-stderr tb-decide --date $MONDAY
 		assert_success
 		[ "$(tb_sql "SELECT count(*) FROM schema_version")" = "$versions" ]
 		db_sound
@@ -251,7 +251,7 @@ AIR.PA|pending|0" ]
 
 @test "a write transaction held by another process is waited for, not broken" {
 	at_1630
-	tb-status --date $MONDAY >/dev/null
+	tb_init_db
 	# Another writer holds the database for 1.5 s.
 	python3 - "$TB_HOME/tb.db" >"$BATS_TEST_TMPDIR/holder" 2>&1 <<-'EOF' &
 	import sqlite3, sys, time

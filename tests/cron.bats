@@ -60,14 +60,17 @@ $(chain_line 10 17 1-5 17:10)
 
 @test "DST: of the two execute entries exactly one is due, winter and summer" {
 	local rendered
+	tb_init_db
 	rendered=$(TZ=UTC tb-cron)
 	# Winter (Monday 2026-03-23): the 16:10 UTC entry is due, 15:10 UTC is early.
 	TZ=UTC TB_NOW=2026-03-23T16:10:00Z run --separate-stderr tb-status --scheduled 17:10 --json
+	assert_success
 	[ "$(json_field .date)" = 2026-03-23 ]
 	TZ=UTC TB_NOW=2026-03-23T15:10:00Z run --separate-stderr tb-status --scheduled 17:10
 	[ "$(json_field .status)" = skipped ]
 	# Summer (Monday 2026-03-30): the 15:10 UTC entry is due, 16:10 UTC is missed.
 	TZ=UTC TB_NOW=2026-03-30T15:10:00Z run --separate-stderr tb-status --scheduled 17:10 --json
+	assert_success
 	[ "$(json_field .date)" = 2026-03-30 ]
 	TZ=UTC TB_NOW=2026-03-30T16:10:00Z run --separate-stderr tb-status --scheduled 17:10
 	[ "$(json_field .status)" = skipped ]
@@ -148,4 +151,54 @@ $(chain_line 10 17 1-5 17:10)
 		diff <(printf '%s\n' "$output" | sed "s#$bin:##g; s#$bin#/usr/local/bin#g") \
 		    <(grep -v '^# Example\|^# programs installed\|^# summer entry' "$ex")
 	done
+}
+
+@test "--print lists the TB_ variables of this shell that cron will not pass on, and where they go" {
+	TZ=Europe/Berlin TB_MAX_PICKS=3 TB_NOW=2026-03-30T10:00:00Z run --separate-stderr tb-cron --print
+	assert_success
+	assert_line "# This environment sets TB_ variables that cron will not pass to these entries:"
+	assert_line "# TB_MAX_PICKS: for cron's runs, put it in $TB_HOME/tb.env (or max_picks in tb.conf)."
+	assert_line "# TB_NOW: read only from the environment; cron's runs go without it."
+	# TB_HOME is carried by every entry; TB_ROOT (the suite's) is not tb's.
+	refute_line --partial "# TB_HOME"
+	refute_line --partial "TB_ROOT"
+	refute_output --partial "TB_MAX_PICKS=3"
+	# --install says so on stderr as well.
+	TB_MAX_PICKS=3 run --separate-stderr tb-cron --install
+	assert_success
+	[[ "$stderr" == *"WARN tb-cron: cron will not pass TB_MAX_PICKS to the installed entries"*"$TB_HOME/tb.env"* ]]
+	grep -qx "# TB_MAX_PICKS: for cron's runs, put it in $TB_HOME/tb.env (or max_picks in tb.conf)." \
+	    "$FAKE_CRONTAB_FILE"
+}
+
+@test "a setting in tb.env reaches a program run by cron's own command line in cron's environment" {
+	fake_start
+	mkdir -p "$TB_HOME"
+	# tb.conf says one zone, tb.env another (25 hours apart: their dates
+	# always differ); the day a cron run settles on says which was read.
+	printf 'orchestrator_timezone = "Pacific/Kiritimati"\n' > "$TB_HOME/tb.conf"
+	# The base URLs too: should the slot be due now, it collects from the
+	# fake, not from Reddit.
+	local v
+	{
+		echo "TB_ORCHESTRATOR_TIMEZONE=Pacific/Pago_Pago"
+		for v in TB_REDDIT_BASE_URL TB_REDDIT_AUTH_URL TB_YAHOO_BASE_URL \
+		    TB_ANTHROPIC_BASE_URL TB_MINIMAX_BASE_URL TB_T212_BASE_URL; do
+			echo "$v=${!v}"
+		done
+	} > "$TB_HOME/tb.env"
+	chmod 600 "$TB_HOME/tb.env"
+	run --separate-stderr tb-cron --print
+	assert_success
+	local cmd before after day
+	cmd=$(printf '%s\n' "$output" | grep -m 1 -- '--round 1 ' | cut -d ' ' -f 6-)
+	[[ "$cmd" == "export PATH="*"tb-collect' --round 1 --scheduled "* ]]
+	mkdir -m 700 "$TB_HOME/logs"	# as --install does
+	before=$(TZ=Pacific/Pago_Pago date +%F)
+	env -i PATH=/usr/bin:/bin HOME="$HOME" SHELL=/bin/sh LOGNAME="$(id -un)" \
+	    /bin/sh -c "$cmd"
+	after=$(TZ=Pacific/Pago_Pago date +%F)
+	day=$(grep '^{' "$TB_HOME/logs/tb-collect.log" | tail -n 1 | jq -r .date)
+	[ "$day" = "$before" ] || [ "$day" = "$after" ]
+	[ "$day" != "$(TZ=Pacific/Kiritimati date +%F)" ]
 }

@@ -26,7 +26,7 @@ teardown() {
 seed() {
 	local date=$1 i=0 sql="" score
 	shift
-	tb-status --date "$date" >/dev/null
+	tb_init_db
 	for sym in "$@"; do
 		i=$((i + 1))
 		score=$((2000 / i))
@@ -690,7 +690,7 @@ NVDA|33.33|33.33" ]
 }
 
 @test "no tickers in the digest: no market request, no LLM call" {
-	tb-status --date $MONDAY >/dev/null
+	tb_init_db
 	run --separate-stderr tb-decide --date $MONDAY
 	assert_success
 	[ "$(json_field .reason)" = "no tickers in the digest" ]

@@ -12,6 +12,8 @@ load helpers
 	assert_line --regexp '^APPROVAL +approve_all by no-approval at '
 	assert_line --regexp 'orders placed [1-9][0-9]*, skipped 0, failed 0, unknown 0; virtual booked [1-9]'
 	[[ "$stderr" == *"== tb-daily --date 2026-03-30 --collect-rounds 3 --no-approval"* ]]
+	# The settings live in tb.env, where cron's runs find them too.
+	[[ "$stderr" == *"settings in $BATS_TEST_TMPDIR/tb-demo."*"/home/tb.env)"* ]]
 	# Its fake services are gone afterwards.
 	! pgrep -f "fake.py --state $BATS_TEST_TMPDIR" > /dev/null
 }

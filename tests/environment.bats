@@ -51,9 +51,9 @@ fails_naming() {
 
 # ---- TB_HOME
 
-@test "TB_HOME below a regular file: exit 73 naming it" {
+@test "TB_HOME below a regular file: exit 73 naming it (tb-status: 78, it creates none)" {
 	touch "$BATS_TEST_TMPDIR/file"
-	for prog in "tb-status --date $MONDAY" "tb-collect --round 1 --date $MONDAY" \
+	for prog in "tb-collect --round 1 --date $MONDAY" \
 	    "tb-decide --date $MONDAY" "tb-execute --date $MONDAY" \
 	    "tb-approve --all --date $MONDAY"; do
 		echo "# $prog"
@@ -61,21 +61,24 @@ fails_naming() {
 		TB_HOME=$BATS_TEST_TMPDIR/file/home run --separate-stderr $prog
 		fails_naming 73 "$BATS_TEST_TMPDIR/file/home"
 	done
+	TB_HOME=$BATS_TEST_TMPDIR/file/home run --separate-stderr tb-status --date $MONDAY
+	fails_naming 78 "TB_HOME $BATS_TEST_TMPDIR/file/home does not exist"
 	[ -f "$BATS_TEST_TMPDIR/file" ] && [ ! -s "$BATS_TEST_TMPDIR/file" ]
 }
 
-@test "TB_HOME under /proc: exit 73 naming it" {
-	TB_HOME=/proc/tb-test-home run --separate-stderr tb-status --date $MONDAY
-	fails_naming 73 /proc/tb-test-home
+@test "TB_HOME under /proc: exit 73 naming it (tb-status: 78)" {
 	TB_HOME=/proc/tb-test-home run --separate-stderr tb-collect --round 1 --date $MONDAY
 	fails_naming 73 /proc/tb-test-home
+	TB_HOME=/proc/tb-test-home run --separate-stderr tb-status --date $MONDAY
+	fails_naming 78 /proc/tb-test-home
 }
 
 @test "TB_HOME on a read-only file system: exit 73 naming the path" {
-	tiny_fs "$BATS_TEST_TMPDIR/ro" 64k ro || skip "cannot mount a tmpfs here (needs root)"
-	TB_HOME=$BATS_TEST_TMPDIR/ro/home run --separate-stderr tb-status --date $MONDAY
+	tiny_fs "$BATS_TEST_TMPDIR/ro" 64k ro,mode=0700 ||
+	    skip "cannot mount a tmpfs here (needs root)"
+	TB_HOME=$BATS_TEST_TMPDIR/ro/home run --separate-stderr tb-collect --digest --date $MONDAY
 	fails_naming 73 "$BATS_TEST_TMPDIR/ro/home"
-	TB_HOME=$BATS_TEST_TMPDIR/ro run --separate-stderr tb-status --date $MONDAY
+	TB_HOME=$BATS_TEST_TMPDIR/ro run --separate-stderr tb-collect --digest --date $MONDAY
 	fails_naming 73 "$BATS_TEST_TMPDIR/ro/tb.db"
 }
 
@@ -87,7 +90,7 @@ fails_naming() {
 	at_1630
 	if tiny_fs "$BATS_TEST_TMPDIR/disk" 1m; then
 		export TB_HOME=$BATS_TEST_TMPDIR/disk/home
-		tb-status --date $MONDAY >/dev/null
+		tb_init_db
 		# Fill what is left.
 		dd if=/dev/zero of="$BATS_TEST_TMPDIR/disk/filler" bs=4k \
 		    2>/dev/null || true
@@ -96,11 +99,12 @@ fails_naming() {
 		rm -f "$BATS_TEST_TMPDIR/disk/filler"
 	else
 		# No file may grow past 4 KiB: the WAL cannot take a page.
-		tb-status --date $MONDAY >/dev/null
+		tb_init_db
 		run --separate-stderr bash -c "trap '' XFSZ; ulimit -f 4; exec tb-collect --round 3"
 	fi
-	[ "$status" -ne 0 ] && [ "$status" -ne 69 ]
-	[[ "$status" -eq 70 || "$status" -eq 73 ]]
+	# A full disk is 73 (cannot create), not 70 (a bug).
+	[ "$status" -eq 73 ]
+	[ "$(json_field .exit_code)" = 73 ]
 	[[ "$stderr" == *"ERROR tb-collect"* ]]
 	# SQLite says "database or disk is full", or "disk I/O error" when
 	# the shared-memory index of the WAL cannot grow.
@@ -115,6 +119,24 @@ fails_naming() {
 	[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 16 ]
 	[ "$(tb_sql "SELECT count(*) FROM post_rounds")" = 16 ]
 	[ "$(tb_sql 'PRAGMA integrity_check')" = ok ]
+}
+
+# ---- a locked database
+
+@test "a database another process keeps locked: exit 75 after the busy timeout" {
+	tb_init_db
+	# Another writer holds the write lock for longer than tb waits (15 s).
+	python3 -c 'import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(40)' "$TB_HOME/tb.db" "$BATS_TEST_TMPDIR/held" 3>&- &
+	HOLDER=$!
+	while [ ! -e "$BATS_TEST_TMPDIR/held" ]; do sleep 0.05; done
+	run --separate-stderr tb-collect --round 1 --date $MONDAY
+	kill "$HOLDER"
+	fails_naming 75 "locked"
+	[[ "$stderr" == *"$TB_HOME/tb.db"* ]]
 }
 
 # ---- a corrupted database
@@ -153,13 +175,15 @@ fails_naming() {
 
 # ---- missing keys
 
-@test "no ANTHROPIC_API_KEY: claude fails naming the key, minimax decides; and the reverse" {
+@test "no ANTHROPIC_API_KEY: claude fails naming the key (78), minimax decides; and the reverse" {
 	fake_start
 	seed_mentions $MONDAY
 	export MINIMAX_API_KEY=mm-env-test
 	run --separate-stderr tb-decide --date $MONDAY
-	# Claude is Monday's main trader.
-	[ "$status" -eq 69 ]
+	# Claude is Monday's main trader: a missing key is a configuration
+	# error (78), as in every program, not an upstream failure (69).
+	[ "$status" -eq 78 ]
+	[[ "$(json_field .error)" == *"claude, the main trader, failed: ANTHROPIC_API_KEY is not set"* ]]
 	[[ "$(json_field .llms.claude.error)" == *ANTHROPIC_API_KEY* ]]
 	[[ "$stderr" == *ANTHROPIC_API_KEY* ]]
 	[ "$(json_field .llms.minimax.status)" = ok ]

@@ -22,7 +22,7 @@ tb_isolate() {
 	export TB_HOME="$BATS_TEST_TMPDIR/home"
 	unset TB_CONFIG TB_NOW
 	unset ANTHROPIC_API_KEY MINIMAX_API_KEY T212_API_KEY T212_API_SECRET
-	unset REDDIT_CLIENT_ID REDDIT_CLIENT_SECRET REDDIT_USER_AGENT
+	unset REDDIT_CLIENT_ID REDDIT_CLIENT_SECRET REDDIT_USER_AGENT EODHD_API_KEY
 	local v
 	for v in $(env | sed -n 's/^\(TB_[A-Z0-9_]*\)=.*/\1/p'); do
 		case "$v" in TB_ROOT|TB_BUILD|TB_HOME) ;; *) unset "$v" ;; esac
@@ -33,6 +33,12 @@ tb_isolate() {
 tb_config() {
 	export TB_CONFIG="$BATS_TEST_TMPDIR/tb.conf"
 	printf '%s\n' "$@" > "$TB_CONFIG"
+}
+
+# Create and migrate the test's database, as the first program of a day
+# does (tb-status never creates one).
+tb_init_db() {
+	"$TB_BUILD/tools/dbinit"
 }
 
 # Query the test's database.

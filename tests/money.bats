@@ -18,7 +18,7 @@ setup() {
 	export T212_API_KEY=test-t212-key T212_API_SECRET=test-t212-secret
 	export TB_HTTP_BACKOFF_SCALE=0.01
 	export TB_NOW=${DAY}T17:10:00+01:00
-	tb-status >/dev/null	# creates and migrates the database
+	tb_init_db
 }
 
 teardown() {
@@ -31,7 +31,7 @@ fresh() {
 	rm -f "$FAKE_STATE/requests.jsonl"
 	fake_start
 	rm -rf "$TB_HOME"
-	tb-status >/dev/null
+	tb_init_db
 }
 
 # How many orders the broker holds per ticker ("TICKER N" lines).

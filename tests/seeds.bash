@@ -17,7 +17,7 @@ seed_mentions() {
 	    ('p$i', 'stocks', 'Buying \$$sym', 1774850000, '$day', 1, '$day', 1, '${day}T06:00:00Z', $((1000 - 100 * i)), 10)"
 		mentions="$mentions${mentions:+,} ('p$i', '$sym', 2, 1, 1)"
 	done
-	tb-status --date "$day" >/dev/null	# creates and migrates tb.db
+	tb_init_db
 	tb_sql "INSERT INTO reddit_posts (id, subreddit, title, created_utc,
 	    first_seen_date, first_seen_round, last_seen_date, last_seen_round,
 	    updated_at, score, num_comments) VALUES $posts;
@@ -33,7 +33,7 @@ seed_mentions() {
 seed_approved_day() {
 	local day=$1
 	export TB_NOW=${day}T17:10:00+01:00
-	tb-status >/dev/null
+	tb_init_db
 	tb_sql "INSERT INTO market_data (date, symbol, status, currency, price,
 	    price_eur, eur_rate, fetched_at) VALUES
 	    ('$day', 'ASML.AS', 'ok', 'EUR', 700, 700, 1, '${day}T16:00:00Z'),

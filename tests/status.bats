@@ -5,6 +5,7 @@ load helpers
 
 setup() {
 	tb_isolate
+	tb_init_db	# a viewer: tb-status never creates the database
 }
 
 @test "rotation for a whole week, and the weekend off" {
@@ -52,7 +53,6 @@ setup() {
 }
 
 seed_day() {
-	tb-status > /dev/null	# creates the database
 	tb_sql <<'SQL'
 INSERT INTO collection_rounds (date, round, started_at, finished_at, posts_fetched, posts_new, posts_updated, errors_json)
  VALUES ('2026-03-30', 1, '2026-03-30T06:00:01Z', '2026-03-30T06:00:09Z', 120, 100, 20, '[{"subreddit":"stocks","error":"HTTP 500"}]');

@@ -1,11 +1,10 @@
 /*
- * test_clock - dates, rotation, trading days and the scheduled-slot check.
+ * test_clock - dates, ISO instants and the scheduled-slot check.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
-#include "config.h"
 #include "unit.h"
 
 static time_t
@@ -37,45 +36,6 @@ test_dates(void)
 	CHECK_STR(date_format(&d, buf), "2027-01-01", "add a day over a year");
 	date_add_days(&d, -366);
 	CHECK_STR(date_format(&d, buf), "2025-12-31", "subtract days");
-}
-
-static void
-test_rotation(void)
-{
-	static const struct {
-		const char *day, *main_trader, *virtual_trader;
-	} week[] = {
-		{ "2026-03-30", "claude", "minimax" },	/* Monday */
-		{ "2026-03-31", "minimax", "claude" },
-		{ "2026-04-01", "claude", "minimax" },
-		{ "2026-04-02", "minimax", "claude" },
-		{ "2026-04-03", "claude", "minimax" },	/* Friday */
-		{ "2026-04-04", NULL, NULL },		/* Saturday */
-		{ "2026-04-05", NULL, NULL },		/* Sunday */
-	};
-	struct tb_config c;
-	struct tb_date d;
-	size_t i;
-	char h1[] = "2026-04-03", h2[] = "2026-12-24";
-
-	for (i = 0; i < sizeof week / sizeof week[0]; i++) {
-		date_parse(week[i].day, &d);
-		CHECK_STR(get_main_trader(&d), week[i].main_trader,
-		    "main trader on %s", week[i].day);
-		CHECK_STR(get_virtual_trader(&d), week[i].virtual_trader,
-		    "virtual trader on %s", week[i].day);
-		CHECK(is_trading_day(NULL, &d) == (week[i].main_trader != NULL),
-		    "trading day on %s", week[i].day);
-	}
-	memset(&c, 0, sizeof c);
-	c.holidays[0] = h1;
-	c.holidays[1] = h2;
-	c.nholidays = 2;
-	date_parse("2026-04-03", &d);
-	CHECK(!is_trading_day(&c, &d), "a listed holiday is not a trading day");
-	CHECK_STR(get_main_trader(&d), "claude", "rotation ignores holidays");
-	date_parse("2026-04-02", &d);
-	CHECK(is_trading_day(&c, &d), "the day before the holiday trades");
 }
 
 static void
@@ -140,7 +100,6 @@ int
 main(void)
 {
 	test_dates();
-	test_rotation();
 	test_iso();
 	CHECK(clock_valid_timezone("Europe/Berlin"), "Europe/Berlin is a zone");
 	CHECK(clock_valid_timezone("UTC"), "UTC is a zone");

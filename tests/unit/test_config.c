@@ -55,6 +55,8 @@ test_defaults(void)
 	CHECK_STR(c.minimax_base_url, "https://api.minimax.io", "minimax");
 	CHECK_STR(c.t212_base_url, "https://demo.trading212.com",
 	    "t212 url follows the demo environment");
+	CHECK_STR(c.eodhd_base_url, "https://eodhd.com", "eodhd url");
+	CHECK(c.eodhd_api_key == NULL, "no second price source by default");
 	CHECK(c.anthropic_api_key == NULL && c.t212_api_key == NULL,
 	    "no secrets without environment");
 	CHECK(c.reddit_user_agent != NULL &&
@@ -113,17 +115,167 @@ test_secrets(void)
 
 	snprintf(path, sizeof path, "%s/tb.env", home);
 	write_file(path, "# keys\nexport ANTHROPIC_API_KEY=\"sk-from-file\"\n"
-	    "T212_API_KEY=t212-from-file\nNOT_A_SECRET=x\n", 0600);
+	    "T212_API_KEY=t212-from-file\nMINIMAX_API_KEY=\n", 0600);
 	setenv("T212_API_KEY", "t212-from-env", 1);
 	CHECK(config_load(&c, NULL, &e) == 0, "env file with mode 0600 is read");
 	CHECK_STR(c.anthropic_api_key, "sk-from-file", "key from tb.env");
 	CHECK_STR(c.t212_api_key, "t212-from-env", "environment wins");
+	CHECK(c.minimax_api_key == NULL, "an empty value is no key");
+	CHECK(config_secret_source(&c, "ANTHROPIC_API_KEY") == CONFIG_ENV_FILE,
+	    "the key's source is tb.env");
+	CHECK(config_secret_source(&c, "T212_API_KEY") == CONFIG_ENVIRONMENT,
+	    "the other's is the environment");
+	CHECK(config_secret_source(&c, "MINIMAX_API_KEY") == CONFIG_UNSET,
+	    "an unset key says so");
+	CHECK(config_secret_source(&c, "REDDIT_USER_AGENT") == CONFIG_DEFAULT,
+	    "the User-Agent is a default");
+	CHECK(c.env_file != NULL && strcmp(c.env_file, path) == 0,
+	    "the env file read is named");
 	config_free(&c);
 	unsetenv("T212_API_KEY");
 	chmod(path, 0644);
 	CHECK(config_load(&c, NULL, &e) == TB_ECONFIG && strstr(e.msg,
-	    "chmod 600") != NULL, "a readable env file is refused: %s", e.msg);
+	    "chmod 600") != NULL && strstr(e.msg, path) != NULL,
+	    "a readable env file is refused: %s", e.msg);
+	chmod(path, 0620);
+	CHECK(config_load(&c, NULL, &e) == TB_ECONFIG && strstr(e.msg,
+	    "chmod 600") != NULL, "a group-writable one too: %s", e.msg);
 	unlink(path);
+}
+
+/* Defaults, tb.conf, tb.env, environment: each wins over the one before. */
+static void
+test_layers(void)
+{
+	struct tb_config c;
+	enum config_source src;
+	char conf[300], env[300];
+	tb_err e;
+
+	snprintf(conf, sizeof conf, "%s/tb.conf", home);
+	snprintf(env, sizeof env, "%s/tb.env", home);
+	write_file(conf, "max_picks = 3\nmarket_parallel = 2\n"
+	    "daily_budget_eur = 50\n", 0644);
+	tb_err_clear(&e);
+	write_file(env, "TB_MAX_PICKS=4\nTB_MARKET_PARALLEL = 3\n"
+	    "export TB_HOLIDAYS='2026-12-24'\n", 0600);
+	setenv("TB_MAX_PICKS", "6", 1);
+	CHECK(config_load(&c, NULL, &e) == 0, "all four layers load: %s",
+	    e.msg);
+	CHECK(c.max_picks == 6 && strcmp(config_value(&c, "max_picks", &src),
+	    "6") == 0 && src == CONFIG_ENVIRONMENT,
+	    "the environment wins over tb.env");
+	CHECK(c.market_parallel == 3 && strcmp(config_value(&c,
+	    "market_parallel", &src), "3") == 0 && src == CONFIG_ENV_FILE,
+	    "tb.env wins over tb.conf");
+	CHECK(c.nholidays == 1 && config_value(&c, "holidays", &src) != NULL &&
+	    src == CONFIG_ENV_FILE, "quotes dropped, export allowed");
+	CHECK(c.daily_budget_eur == 50 && config_value(&c, "daily_budget_eur",
+	    &src) != NULL && src == CONFIG_FILE, "tb.conf wins over defaults");
+	CHECK(c.approval_timeout_seconds == 120 && strcmp(config_value(&c,
+	    "approval_timeout_seconds", &src), "120") == 0 &&
+	    src == CONFIG_DEFAULT, "a default is a default");
+	CHECK_STR(config_value(&c, "t212_base_url", &src),
+	    "https://demo.trading212.com", "t212_base_url shown resolved");
+	CHECK(config_value(&c, "no_such_key", NULL) == NULL, "unknown key");
+	config_free(&c);
+	unsetenv("TB_MAX_PICKS");
+	write_file(env, "TB_MAX_PICKS=0\n", 0600);
+	CHECK(config_load(&c, NULL, &e) == TB_ECONFIG &&
+	    strstr(e.msg, "max_picks") != NULL &&
+	    strstr(e.msg, "TB_MAX_PICKS in") != NULL &&
+	    strstr(e.msg, env) != NULL,
+	    "a bad value in tb.env names the key and the file: %s", e.msg);
+	unlink(env);
+	unlink(conf);
+}
+
+/* What tb.env may not hold is an error naming it and the file. */
+static void
+test_env_file_names(void)
+{
+	static const struct {
+		const char *line, *says;
+	} cases[] = {
+		{ "TB_MAX_PICS=3", "TB_MAX_PICS is not a variable tb reads" },
+		{ "TB_HOME=/elsewhere", "TB_HOME cannot be set in tb.env" },
+		{ "TB_CONFIG=/x.conf", "TB_CONFIG cannot be set in tb.env" },
+		{ "TB_NOW=2026-03-30T17:10:00Z", "only from the environment" },
+		{ "max_picks=3", "write it TB_MAX_PICKS" },
+		{ "PATH=/usr/bin", "PATH is not a variable tb reads" },
+		{ "just words", "want NAME=VALUE" },
+	};
+	struct tb_config c;
+	char path[300], text[200];
+	size_t i;
+	tb_err e;
+
+	snprintf(path, sizeof path, "%s/tb.env", home);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "# a comment\n\n%s\n",
+		    cases[i].line);
+		write_file(path, text, 0600);
+		tb_err_clear(&e);
+		CHECK(config_load(&c, NULL, &e) == TB_ECONFIG &&
+		    strstr(e.msg, cases[i].says) != NULL &&
+		    strstr(e.msg, path) != NULL && strstr(e.msg, "line 3"),
+		    "tb.env \"%s\" refused: %s", cases[i].line, e.msg);
+	}
+	unlink(path);
+}
+
+/* tb.conf, tb.env and TB_HOME that others could change are not used. */
+static void
+test_trust(void)
+{
+	struct tb_config c;
+	char conf[300], env[300];
+	tb_err e;
+
+	snprintf(conf, sizeof conf, "%s/tb.conf", home);
+	snprintf(env, sizeof env, "%s/tb.env", home);
+	write_file(conf, "max_picks = 3\n", 0664);
+	CHECK(config_load(&c, NULL, &e) == TB_ECONFIG && strstr(e.msg, conf) &&
+	    strstr(e.msg, "chmod go-w"), "a group-writable tb.conf: %s", e.msg);
+	chmod(conf, 0646);
+	CHECK(config_load(&c, NULL, &e) == TB_ECONFIG && strstr(e.msg, conf),
+	    "an other-writable tb.conf: %s", e.msg);
+	CHECK(config_load(&c, conf, &e) == TB_ECONFIG && strstr(e.msg, conf),
+	    "also when named with --config: %s", e.msg);
+	chmod(conf, 0644);
+	CHECK(config_load(&c, conf, &e) == 0 && c.max_picks == 3,
+	    "0644 is read");
+	config_free(&c);
+	if (geteuid() == 0) {
+		CHECK(chown(conf, 65534, 65534) == 0, "chown to nobody");
+		CHECK(config_load(&c, NULL, &e) == TB_ECONFIG &&
+		    strstr(e.msg, conf) && strstr(e.msg, "chown"),
+		    "a tb.conf of another user: %s", e.msg);
+		write_file(env, "TB_MAX_PICKS=2\n", 0600);
+		unlink(conf);
+		CHECK(chown(env, 65534, 65534) == 0, "chown to nobody");
+		CHECK(config_load(&c, NULL, &e) == TB_ECONFIG &&
+		    strstr(e.msg, env) && strstr(e.msg, "chown"),
+		    "a tb.env of another user: %s", e.msg);
+		unlink(env);
+	}
+	unlink(conf);
+	chmod(home, 0775);
+	CHECK(config_load(&c, NULL, &e) == TB_ECONFIG && strstr(e.msg, home) &&
+	    strstr(e.msg, "chmod 700"), "a group-writable TB_HOME: %s", e.msg);
+	chmod(home, 0700);
+	CHECK(config_load(&c, NULL, &e) == 0, "a 0700 TB_HOME is used");
+	config_free(&c);
+}
+
+static void
+test_env_key(void)
+{
+	CHECK_STR(config_env_key("TB_MAX_PICKS"), "max_picks", "TB_MAX_PICKS");
+	CHECK_STR(config_env_key("TB_T212_TIMEOUT_SECONDS"),
+	    "t212_timeout_seconds", "TB_T212_TIMEOUT_SECONDS");
+	CHECK(config_env_key("TB_HOME") == NULL, "TB_HOME is no key");
+	CHECK(config_env_key("max_picks") == NULL, "a key is no variable");
 }
 
 static void
@@ -216,7 +368,7 @@ clean_environment(void)
 	static const char *const keys[] = {
 		"ANTHROPIC_API_KEY", "MINIMAX_API_KEY", "T212_API_KEY",
 		"T212_API_SECRET", "REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET",
-		"REDDIT_USER_AGENT"
+		"REDDIT_USER_AGENT", "EODHD_API_KEY"
 	};
 	char name[128];
 	size_t i;
@@ -246,6 +398,10 @@ main(void)
 	test_defaults();
 	test_overrides();
 	test_secrets();
+	test_layers();
+	test_env_file_names();
+	test_trust();
+	test_env_key();
 	test_check();
 	rmdir(home);
 	return unit_done();
