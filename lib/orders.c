@@ -35,6 +35,7 @@ struct send {
 	struct orders_quote quote;
 	int have_quote;
 	char quoted_at[21];		/* when the quote was fetched */
+	const char *source;		/* where it came from: "yahoo" */
 	money_cents value_account;	/* in the account's currency */
 };
 
@@ -416,7 +417,7 @@ row_of(const struct send *s, const struct order_result *res,
 	r->quote = s->have_quote ? &s->quote : NULL;
 	r->value = res->value;
 	r->decision_price = res->decision_price;
-	r->price_source = s->have_quote ? "yahoo" : NULL;
+	r->price_source = s->have_quote ? s->source : NULL;
 	r->quoted_at = s->have_quote ? s->quoted_at : NULL;
 	r->pick_id = pick_id;
 }
@@ -543,6 +544,7 @@ quote_of(const struct market_quote *now, struct send *s, char *why,
 	    now->price_eur, &s->quote, why, whysz) != 0)
 		return -1;
 	s->have_quote = 1;
+	s->source = now->source != NULL ? now->source : "yahoo";
 	clock_iso_utc(now->fetched_at != 0 ? now->fetched_at : time(NULL),
 	    s->quoted_at);
 	return 0;
