@@ -110,6 +110,19 @@ num(const cJSON *o, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* Yahoo, and the second source or why it is off. */
+static void
+print_sources(const cJSON *p)
+{
+	if (cJSON_IsTrue(cJSON_GetObjectItem(p, "second_on")))
+		printf("%-16s %s, then %s\n", "prices", str(p, "primary"),
+		    str(p, "second"));
+	else
+		printf("%-16s %s only (%s off: %s)\n", "prices",
+		    str(p, "primary"), str(p, "second"),
+		    str(p, "second_off_because"));
+}
+
 static void
 print_header(const cJSON *doc)
 {
@@ -123,6 +136,7 @@ print_header(const cJSON *doc)
 	printf("%-16s %s\n", "virtual trader", str(doc, "virtual_trader"));
 	printf("%-16s %s\n", "account", strcmp(str(doc, "t212_environment"),
 	    "live") == 0 ? "live (real money)" : "demo");
+	print_sources(cJSON_GetObjectItem(doc, "price_sources"));
 }
 
 static void

@@ -232,6 +232,21 @@ add_digest(sqlite3 *db, cJSON *doc, const char *day, tb_err *e)
 	return 0;
 }
 
+/* Where prices come from: Yahoo, then EODHD when its key is set. */
+static void
+add_price_sources(cJSON *doc, const struct tb_config *cfg)
+{
+	cJSON *p = cJSON_AddObjectToObject(doc, "price_sources");
+	int on = cfg->eodhd_api_key != NULL && *cfg->eodhd_api_key != '\0';
+
+	cJSON_AddStringToObject(p, "primary", "yahoo");
+	cJSON_AddStringToObject(p, "second", "eodhd");
+	cJSON_AddBoolToObject(p, "second_on", on);
+	if (!on)
+		cJSON_AddStringToObject(p, "second_off_because", "EODHD_API_KEY "
+		    "is not set");
+}
+
 int
 report_day(sqlite3 *db, const struct tb_config *cfg,
     const struct tb_date *date, cJSON **out, tb_err *e)
@@ -243,6 +258,7 @@ report_day(sqlite3 *db, const struct tb_config *cfg,
 	date_format(date, day);
 	cJSON_AddStringToObject(doc, "date", day);
 	add_rotation(doc, cfg, date);
+	add_price_sources(doc, cfg);
 	cJSON_AddStringToObject(doc, "t212_environment", cfg->t212_live ?
 	    "live" : "demo");
 	if ((rc = rows_json(db, SQL_ROUNDS, day, &part, e)) != 0)

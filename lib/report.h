@@ -4,7 +4,8 @@
  *
  * report_day() builds one cJSON object for a date:
  *   date, weekday, trading_day, reason (when not), main_trader,
- *   virtual_trader, t212_environment,
+ *   virtual_trader, price_sources {primary: "yahoo", second: "eodhd",
+ *   second_on, second_off_because (when off)}, t212_environment,
  *   rounds   [{round, started_at, finished_at, posts_fetched, posts_new,
  *              posts_updated, errors}]
  *   digest   {tickers, posts, top: [{symbol, mentions, weight}] (5)} or null

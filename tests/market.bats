@@ -179,3 +179,12 @@ mentions() {
 	[ "$(json_field .placed)" = 0 ]
 	[[ "$(json_field '.orders[0].reason')" == "no market price: "*"HTTP 429"*"; second source: eodhd: the day's calls are used up (HTTP 402)" ]]
 }
+
+@test "tb-status says whether the second price source is on" {
+	run --separate-stderr tb-status --date "$DAY"
+	assert_success
+	assert_output --partial "prices           yahoo only (eodhd off: EODHD_API_KEY is not set)"
+	EODHD_API_KEY=test-eodhd-key run --separate-stderr tb-status --date "$DAY" --json
+	assert_success
+	[ "$(json_field '.price_sources | "\(.primary) \(.second) \(.second_on)"')" = "yahoo eodhd true" ]
+}
