@@ -206,6 +206,18 @@ accept_token(struct reddit_client *c, const char *body, tb_err *e)
 	return rc;
 }
 
+/*
+ * The User-Agent: the operator's (config.h), or for the public listings
+ * without one an honest one that names no account.
+ */
+static const char *
+user_agent(const struct reddit_client *c)
+{
+	if (c->cfg->reddit_user_agent != NULL)
+		return c->cfg->reddit_user_agent;
+	return "linux:tb:" TB_VERSION " (no Reddit account configured)";
+}
+
 /* Ask Reddit for a new application-only token. */
 static int
 fetch_token(struct reddit_client *c, tb_err *e)
@@ -228,7 +240,8 @@ fetch_token(struct reddit_client *c, tb_err *e)
 	r.headers[2] = "Accept: application/json";
 	r.body = TOKEN_BODY;
 	r.body_len = strlen(TOKEN_BODY);
-	r.user_agent = c->cfg->reddit_user_agent;
+	r.user_agent = user_agent(c);
+	r.timeout_ms = c->cfg->reddit_timeout_seconds * 1000L;
 	rc = http_perform(&r, e);
 	if (rc != 0 && (r.status == 401 || r.status == 403))
 		rc = tb_errf(e, TB_ECONFIG, "reddit: token refused (HTTP %ld); "
@@ -253,6 +266,11 @@ reddit_authenticate(struct reddit_client *c, tb_err *e)
 
 	if (!c->oauth || c->auth_header != NULL)
 		return 0;
+	if (c->cfg->reddit_user_agent == NULL)
+		return tb_errf(e, TB_ECONFIG, "reddit: Reddit's API rules ask "
+		    "for your Reddit user name in the User-Agent: set "
+		    "reddit_username (tb.conf, or TB_REDDIT_USERNAME in "
+		    "tb.env) or REDDIT_USER_AGENT");
 	if ((rc = cached_token(c, time(NULL), &found, e)) != 0)
 		return rc;
 	if (found) {
@@ -452,7 +470,8 @@ listing_request(struct reddit_client *c, const char *url,
 	http_request_init(r, "reddit", "GET", url);
 	r->headers[0] = "Accept: application/json";
 	r->headers[1] = c->oauth ? c->auth_header : NULL;
-	r->user_agent = c->cfg->reddit_user_agent;
+	r->user_agent = user_agent(c);
+	r->timeout_ms = c->cfg->reddit_timeout_seconds * 1000L;
 	r->max_wait_s = REDDIT_MAX_WAIT_S;
 	return http_perform(r, e);
 }

@@ -99,6 +99,10 @@ void reddit_free(struct reddit_client *c);
 /*
  * OAuth mode: make sure a token is at hand (the cached one if it is still
  * good by the wall clock, else a new one, stored).  Public mode: nothing.
+ * Reddit's API rules ask for the operator's user name in the User-Agent:
+ * OAuth without one (no reddit_username, no REDDIT_USER_AGENT) is
+ * TB_ECONFIG naming both, before any request; the public listings then
+ * go with an agent that names no account.
  * Errors: TB_ECONFIG when Reddit refuses the credentials (HTTP 401/403 or an
  * "error" answer), TB_EUNAVAIL when the token endpoint cannot be reached,
  * TB_EDATA for an answer that is not a token, TB_EINTERNAL (database).

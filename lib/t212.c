@@ -236,6 +236,7 @@ request_capped(struct t212_client *c, const char *method, const char *path,
 	req->url = url;
 	req->idempotent = idempotent;
 	req->max_response = max_response;
+	req->timeout_ms = c->cfg->t212_timeout_seconds * 1000L;
 	req->max_wait_s = T212_MAX_LIMIT_WAIT_S;
 	req->headers[0] = c->auth_header;
 	req->headers[1] = "Accept: application/json";
