@@ -540,8 +540,9 @@ scoreboard_free(struct sb_result *r)
 static void
 add_2dp(cJSON *o, const char *name, double v)
 {
+	/* + 0.0 turns -0 (a loss that rounds to nothing) into 0. */
 	if (isfinite(v))
-		cJSON_AddNumberToObject(o, name, round(v * 100) / 100);
+		cJSON_AddNumberToObject(o, name, round(v * 100) / 100 + 0.0);
 	else
 		cJSON_AddNullToObject(o, name);
 }

@@ -87,7 +87,7 @@ pct_text(double v, char buf[16])
 {
 	if (!isfinite(v))
 		return "-";
-	snprintf(buf, 16, "%+.2f%%", round(v * 100) / 100);
+	snprintf(buf, 16, "%+.2f%%", round(v * 100) / 100 + 0.0);
 	return buf;
 }
 
@@ -139,7 +139,7 @@ positions_lines(FILE *out, const struct sb_llm *l)
 	for (i = 0; i < l->npositions; i++) {
 		p = &l->positions[i];
 		fprintf(out, "  %-8s %-7s %-10s %12.4f %10.2f %10.2f %9.2f  "
-		    "at %.4g %s\n", l->name, p->real ? "real" : "virtual",
+		    "at %.6g %s\n", l->name, p->real ? "real" : "virtual",
 		    p->ticker, p->quantity, cents(p->cost_eur),
 		    cents(p->value_eur), cents(p->pnl_eur), p->price,
 		    p->currency);

@@ -473,6 +473,42 @@ t212_positions(struct t212_client *c, cJSON **out, tb_err *e)
 	return 0;
 }
 
+/* The Trading 212 ticker of a position item of either shape, or NULL. */
+static const char *
+position_ticker(const cJSON *item)
+{
+	const cJSON *in = cJSON_GetObjectItemCaseSensitive(item, "instrument");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(cJSON_IsObject(in) ?
+	    in : item, "ticker");
+
+	return cJSON_IsString(t) ? t->valuestring : NULL;
+}
+
+int
+t212_position_quantity(const cJSON *positions, const char *ticker,
+    double *qty, tb_err *e)
+{
+	const cJSON *item;
+	const char *t;
+	double q;
+
+	*qty = 0;
+	cJSON_ArrayForEach(item, positions) {
+		if ((t = position_ticker(item)) == NULL ||
+		    strcmp(t, ticker) != 0)
+			continue;
+		q = number_field(item, "quantityAvailableForTrading");
+		if (isnan(q))
+			q = number_field(item, "quantity");
+		if (isnan(q) || q < 0)
+			return tb_errf(e, TB_EDATA, "t212: position %s: no "
+			    "usable quantity", ticker);
+		*qty = q;
+		return 0;
+	}
+	return 0;
+}
+
 /*
  * Copy a string or integral number into dst.  -1 when v is neither or
  * does not fit; 0 (dst "") when v is absent.

@@ -202,6 +202,16 @@ int t212_history_orders(struct t212_client *c, const char *ticker,
 int t212_account_summary(struct t212_client *c, cJSON **out, tb_err *e);
 int t212_positions(struct t212_client *c, cJSON **out, tb_err *e);
 
+/*
+ * The shares of ticker the account may sell, from a /equity/positions
+ * array: quantityAvailableForTrading when reported, else quantity, of the
+ * item whose instrument.ticker (2026) or ticker (2024) is ticker; 0 when
+ * there is none.  Returns 0, or TB_EDATA when that item's quantity is
+ * not a number.
+ */
+int t212_position_quantity(const cJSON *positions, const char *ticker,
+    double *qty, tb_err *e);
+
 /* The account as the summary reports it. */
 struct t212_account {
 	char currency[4];		/* "EUR", "GBP", ... */
