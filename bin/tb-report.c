@@ -84,15 +84,22 @@ main(int argc, char *argv[])
 		fprintf(stderr, "tb-report: --date and --range: give one\n");
 		usage(TB_EUSAGE);
 	}
-	/* A report reads; a refresh is a run, on trading days, like cron's. */
-	flags = APP_DB | APP_NO_SUMMARY;
+	/*
+	 * A report reads; a refresh is a run, on trading days, like cron's,
+	 * whose result is its run summary unless the document is asked for.
+	 */
+	flags = APP_DB;
 	flags |= o.refresh ? APP_TRADING_DAY | APP_LOCK : APP_NO_RUN;
+	if (!o.refresh || o.json)
+		flags |= APP_NO_SUMMARY;
 	if ((rc = app_start(&app, flags)) != 0 || app.skipped)
 		return app_finish(&app, rc);
 	if (o.range == NULL)
 		o.to = app.date;
 	if (o.refresh && (rc = refresh(&app)) != 0)
 		return app_finish(&app, rc);
+	if (o.refresh && !o.json && o.html == NULL)
+		return app_finish(&app, 0);
 	return app_finish(&app, report(&app, &o));
 }
 
@@ -208,7 +215,9 @@ report(struct tb_app *app, const struct options *o)
 		scoreboard_free(&r);
 		return app_fail(app, &e);
 	}
-	if (o->json) {
+	if (o->refresh && !o->json)
+		;	/* the run summary is the result */
+	else if (o->json) {
 		doc = scoreboard_json(&r);
 		text = doc != NULL ? cJSON_PrintUnformatted(doc) : NULL;
 		if (text == NULL)
@@ -246,7 +255,8 @@ usage(int status)
 	    "  --refresh          first read the broker's fills and store the\n"
 	    "                     day's closes of every held instrument, the FX\n"
 	    "                     rates and the benchmark (trading days only,\n"
-	    "                     unless --force)\n"
+	    "                     unless --force); prints the run summary, or\n"
+	    "                     with --json the document\n"
 	    "  --scheduled HH:MM  started by cron for that time: skip unless due\n"
 	    "  --config FILE      configuration file (default $TB_CONFIG, then\n"
 	    "                     $TB_HOME/tb.conf)\n"

@@ -813,13 +813,17 @@ orders_reconcile(struct orders_ctx *ctx, struct orders_reconciled *out,
 	return rc;
 }
 
-/* The broker order with this id: open (*open = 1) or in history. */
+/*
+ * The broker order with this id: open (*open = 1) or in history.  An
+ * order that was filled between the two reads is in both: the history,
+ * read last, is the newer word.
+ */
 static const struct t212_order *
 find_order(const struct orders_ctx *ctx, const char *id, int *open)
 {
 	size_t i;
 
-	for (i = 0; i < ctx->nbroker; i++)
+	for (i = ctx->nbroker; i-- > 0;)
 		if (strcmp(ctx->broker[i].id, id) == 0) {
 			*open = i < ctx->nopen;
 			return &ctx->broker[i];

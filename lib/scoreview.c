@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CHART_W		560
+#define CHART_W		540
 #define CHART_H		260
 #define CHART_LEFT	64	/* room for the value axis */
 #define CHART_RIGHT	16
