@@ -227,8 +227,9 @@ report(struct tb_app *app, const struct options *o)
 			printf("%s\n", text);
 		free(text);
 		cJSON_Delete(doc);
-	} else
-		scoreview_table(stdout, &r);
+	} else if (scoreview_table(stdout, &r) != 0)
+		rc = tb_errf(&e, TB_EINTERNAL, "tb-report: cannot write the "
+		    "table: %m");
 	scoreboard_free(&r);
 	return rc != 0 ? app_fail(app, &e) : 0;
 }

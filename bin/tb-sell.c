@@ -23,42 +23,12 @@
 #include "sell.h"
 
 static void	usage(int status) __attribute__((noreturn));
+static int	valid_symbol(const char *s);
+static int	parse_quantity(const char *s, double *q);
+static void	bad_option(const char *what, const char *value)
+		    __attribute__((noreturn));
 static void	summarize(cJSON *s, const struct sell_input *in,
 		    const struct sell_result *r);
-
-/* A Yahoo-style symbol: letters, digits and . - = ^, at most 31. */
-static int
-valid_symbol(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n >= SYMBOLS_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && strchr(".-=^", s[i]) ==
-		    NULL)
-			return 0;
-	return 1;
-}
-
-/* A number of shares: finite, > 0. */
-static int
-parse_quantity(const char *s, double *q)
-{
-	char *end;
-
-	errno = 0;
-	*q = strtod(s, &end);
-	return errno == 0 && end != s && *end == '\0' && isfinite(*q) &&
-	    *q > 0 ? 0 : -1;
-}
-
-static void
-bad_option(const char *what, const char *value)
-{
-	fprintf(stderr, "tb-sell: %s \"%s\"\n", what, value);
-	usage(TB_EUSAGE);
-}
 
 int
 main(int argc, char *argv[])
@@ -138,6 +108,40 @@ main(int argc, char *argv[])
 	summarize(app.summary, &in, &out);
 	sell_result_free(&out);
 	return app_finish(&app, rc != 0 ? app_fail(&app, &e) : 0);
+}
+
+/* A Yahoo-style symbol: letters, digits and . - = ^, at most 31. */
+static int
+valid_symbol(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n >= SYMBOLS_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr(".-=^", s[i]) ==
+		    NULL)
+			return 0;
+	return 1;
+}
+
+/* A number of shares: finite, > 0. */
+static int
+parse_quantity(const char *s, double *q)
+{
+	char *end;
+
+	errno = 0;
+	*q = strtod(s, &end);
+	return errno == 0 && end != s && *end == '\0' && isfinite(*q) &&
+	    *q > 0 ? 0 : -1;
+}
+
+static void
+bad_option(const char *what, const char *value)
+{
+	fprintf(stderr, "tb-sell: %s \"%s\"\n", what, value);
+	usage(TB_EUSAGE);
 }
 
 static void

@@ -208,6 +208,7 @@ store(const struct refresh_input *in, const struct market_quote *q,
 	return 0;
 }
 
+/* Every mark in one transaction: one sync to disk, not one a symbol. */
 static int
 store_all(const struct refresh_input *in, const struct market_set *set,
     struct refresh_result *out, tb_err *e)
@@ -219,11 +220,15 @@ store_all(const struct refresh_input *in, const struct market_set *set,
 	for (i = 0; i < set->nfx; i++)
 		if ((rc = add_symbol(out, set->fx[i].symbol, e)) != 0)
 			return rc;
+	if ((rc = db_begin(in->db, e)) != 0)
+		return rc;
 	for (i = 0; i < out->nmarks; i++) {
 		m = &out->marks[i];
 		if ((rc = store(in, market_find(set, m->symbol), i >=
-		    out->nsymbols, m, e)) != 0)
+		    out->nsymbols, m, e)) != 0) {
+			db_rollback(in->db);
 			return rc;
+		}
 		if (m->stored)
 			out->nstored++;
 		else {
@@ -232,7 +237,7 @@ store_all(const struct refresh_input *in, const struct market_set *set,
 			    m->error);
 		}
 	}
-	return 0;
+	return db_commit(in->db, e);
 }
 
 int
