@@ -290,26 +290,70 @@ max_drawdown(const struct sb_llm *l, size_t ndays)
 	return worst;
 }
 
+/* The trading days after the first trade, up to `to`, oldest first. */
+struct calendar {
+	char (*days)[11];
+	size_t n;
+};
+
+static int
+calendar_make(const struct sb_input *in, struct calendar *c)
+{
+	struct tb_date d;
+	size_t cap = 0;
+	void *grown;
+
+	memset(c, 0, sizeof *c);
+	if (in->ntrades == 0 || date_parse(in->trades[0].date, &d) != 0)
+		return 0;
+	for (date_add_days(&d, 1); date_compare(&d, &in->to) <= 0;
+	    date_add_days(&d, 1)) {
+		if (!is_trading_day(in->cfg, &d))
+			continue;
+		if (c->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((grown = reallocarray(c->days, cap,
+			    sizeof *c->days)) == NULL)
+				return -1;
+			c->days = grown;
+		}
+		date_format(&d, c->days[c->n++]);
+	}
+	return 0;
+}
+
+/* The SB_HIT_DAYS-th trading day after day, or NULL when after `to`. */
+static const char *
+calendar_later(const struct calendar *c, const char *day)
+{
+	size_t lo = 0, hi = c->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(c->days[mid], day) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo + SB_HIT_DAYS - 1 < c->n ? c->days[lo + SB_HIT_DAYS - 1] :
+	    NULL;
+}
+
 static double
-hit_rate(const struct sb_input *in, size_t llm)
+hit_rate(const struct sb_input *in, const struct calendar *cal, size_t llm)
 {
 	const struct sb_trade *t;
 	const struct sb_mark *m;
-	struct tb_date d;
-	char day[11];
+	const char *later;
 	long n = 0, hits = 0;
 	size_t i;
 
 	for (i = 0; i < in->ntrades; i++) {
 		t = &in->trades[i];
 		if (t->llm != llm || t->sell || !(t->quantity > 0) ||
-		    date_parse(t->date, &d) != 0)
+		    (later = calendar_later(cal, t->date)) == NULL)
 			continue;
-		scoreboard_trading_days(in->cfg, &d, SB_HIT_DAYS);
-		if (date_compare(&d, &in->to) > 0)
-			continue;
-		m = scoreboard_mark(find_series(in, t->ticker),
-		    date_format(&d, day), 0);
+		m = scoreboard_mark(find_series(in, t->ticker), later, 0);
 		if (m == NULL)
 			continue;
 		n++;
@@ -364,8 +408,9 @@ positions(struct sb_llm *l, const struct book *b, const char *day)
 
 /* An LLM's figures at the last day, from its book and series. */
 static int
-finish_llm(const struct sb_input *in, struct sb_result *out, size_t k,
-    const struct book *b, const struct sb_series *bench)
+finish_llm(const struct sb_input *in, const struct calendar *cal,
+    struct sb_result *out, size_t k, const struct book *b,
+    const struct sb_series *bench)
 {
 	struct sb_llm *l = &out->llms[k];
 	const char *day = out->days[out->ndays - 1];
@@ -384,7 +429,7 @@ finish_llm(const struct sb_input *in, struct sb_result *out, size_t k,
 	l->fees = b->fees;
 	l->trades = b->trades;
 	l->max_drawdown_pct = max_drawdown(l, out->ndays);
-	l->hit_rate_pct = hit_rate(in, k);
+	l->hit_rate_pct = hit_rate(in, cal, k);
 	return positions(l, b, day);
 }
 
@@ -489,11 +534,13 @@ scoreboard_compute(const struct sb_input *in, struct sb_result *out,
     tb_err *e)
 {
 	const struct sb_series *bench;
+	struct calendar cal;
 	struct book *books;
 	size_t k;
 	int rc = 0;
 
 	memset(out, 0, sizeof *out);
+	memset(&cal, 0, sizeof cal);
 	date_format(&in->from, out->from);
 	date_format(&in->to, out->to);
 	bench = in->benchmark != NULL ? find_series(in, in->benchmark) : NULL;
@@ -501,11 +548,13 @@ scoreboard_compute(const struct sb_input *in, struct sb_result *out,
 	if ((rc = make_days(in, out, e)) != 0)
 		return rc;
 	if ((books = calloc(in->nllms + 1, sizeof *books)) == NULL ||
-	    alloc_llms(in, out) != 0 || walk(in, out, books, bench) != 0)
+	    alloc_llms(in, out) != 0 || walk(in, out, books, bench) != 0 ||
+	    calendar_make(in, &cal) != 0)
 		rc = -1;
 	for (k = 0; rc == 0 && k < in->nllms; k++)
-		if (finish_llm(in, out, k, &books[k], bench) != 0)
+		if (finish_llm(in, &cal, out, k, &books[k], bench) != 0)
 			rc = -1;
+	free(cal.days);
 	if (rc == 0 && rank(out) != 0)
 		rc = -1;
 	for (k = 0; books != NULL && k < in->nllms; k++)

@@ -186,8 +186,8 @@ struct sb_loaded {
 };
 
 /*
- * Read the trades up to `to` and the closes of their tickers and of the
- * benchmark (cfg->benchmark_symbol) into *out, for llms[0..nllms-1]
+ * Read the trades up to `to` and the closes up to it (the benchmark is
+ * cfg->benchmark_symbol) into *out, for llms[0..nllms-1]
  * (trades of other names are left out).  from NULL: the first day with a
  * trade (or `to`).  0 or TB_EINTERNAL.
  */

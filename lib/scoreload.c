@@ -21,11 +21,12 @@ static const char trades_sql[] =
 	"price_eur, id FROM trades WHERE date <= ?1 AND " COUNTED
 	" ORDER BY date, id";
 
+/* Every close in EUR up to `to`: only held instruments and the
+ * benchmark have marks, and filtering by the trades costs more than the
+ * few rows it would save. */
 static const char marks_sql[] =
 	"SELECT symbol, date, close, currency, close_eur FROM marks "
-	"WHERE date <= ?1 AND close_eur > 0 AND (symbol = ?2 OR symbol IN "
-	"(SELECT ticker FROM trades WHERE date <= ?1 AND " COUNTED ")) "
-	"ORDER BY symbol, date";
+	"WHERE date <= ?1 AND close_eur > 0 ORDER BY symbol, date";
 
 static const char first_sql[] =
 	"SELECT min(date) FROM trades WHERE date <= ?1 AND " COUNTED;
@@ -177,8 +178,7 @@ mark_add(sqlite3_stmt *st, struct sb_loaded *out, size_t *cap)
 }
 
 static int
-load_marks(sqlite3 *db, const char *to, const char *benchmark,
-    struct sb_loaded *out, tb_err *e)
+load_marks(sqlite3 *db, const char *to, struct sb_loaded *out, tb_err *e)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
@@ -187,7 +187,6 @@ load_marks(sqlite3 *db, const char *to, const char *benchmark,
 	if (db_prepare(db, marks_sql, &st, e) != 0)
 		return TB_EINTERNAL;
 	db_bind_text(st, 1, to);
-	db_bind_text(st, 2, benchmark);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (mark_add(st, out, &cap) != 0) {
 			sqlite3_finalize(st);
@@ -243,7 +242,7 @@ scoreboard_load(sqlite3 *db, const struct tb_config *cfg,
 	else if ((rc = first_day(db, to, &out->in.from, e)) != 0)
 		return rc;
 	if ((rc = load_trades(db, day, llms, nllms, out, e)) != 0 ||
-	    (rc = load_marks(db, day, cfg->benchmark_symbol, out, e)) != 0) {
+	    (rc = load_marks(db, day, out, e)) != 0) {
 		scoreboard_loaded_free(out);
 		return rc;
 	}
