@@ -184,15 +184,16 @@ print(math.floor(v * 100 + 1e-6), math.ceil(v * 0.15 - 1e-6))')"
 
 @test "the order journal is one program's at a time" {
 	mkdir -p "$TB_HOME/locks"
-	flock -n "$TB_HOME/locks/orders.lock" -c \
-	    "touch '$BATS_TEST_TMPDIR/held'; exec sleep 60" &
-	local holder=$!
-	while [ ! -e "$BATS_TEST_TMPDIR/held" ]; do sleep 0.05; done
+	# This shell holds the journal's lock, as a running tb-execute would.
+	exec 8>"$TB_HOME/locks/orders.lock"
+	flock -n 8
 	run --separate-stderr tb-sell --llm claude --ticker AAPL
-	kill "$holder"
-	wait "$holder" || true
+	exec 8>&-
 	[ "$status" -eq 75 ]
+	[[ "$stderr" == *"orders.lock"* ]]
 	[ "$(sell_bodies | wc -l)" = 0 ]
+	run --separate-stderr tb-sell --llm claude --ticker AAPL
+	assert_success
 }
 
 @test "usage: --llm and --ticker required, values checked, --help" {
