@@ -162,11 +162,16 @@ fetch(const struct refresh_input *in, const struct refresh_result *out,
 		goto out;
 	}
 	date_format(&in->date, day);
+	/* One read transaction for the lookups, not one each. */
+	if ((rc = db_exec(in->db, "BEGIN", e)) != 0)
+		goto out;
 	for (i = 0; i < out->nsymbols; i++) {
 		symbols[i] = out->marks[i].symbol;
 		hint_of(in->db, symbols[i], day, cur[i], &hints[i]);
 	}
-	if ((rc = trades_account_currency(in->db, acct, e)) != 0)
+	rc = trades_account_currency(in->db, acct, e);
+	db_rollback(in->db);
+	if (rc != 0)
 		goto out;
 	if (strcmp(acct, "EUR") != 0) {
 		snprintf(pair, sizeof pair, "EUR%s=X", acct);

@@ -8,7 +8,8 @@ Usage:
       "max_ms", "first"} ("first": the first request's service and path).
   fakelog.py slowest STARTS REQUESTS SERVICE
       per run, the slowest single request of SERVICE (answered_at -
-      arrived_at): prints {"runs", "median_ms", "requests"} (medians).
+      arrived_at), and how far apart its first and last request arrived:
+      prints {"runs", "median_ms", "spread_ms", "requests"} (medians).
   fakelog.py paths STARTS REQUESTS MARKET_SERVICE LLM_SERVICE...
       per run, the slowest single market request plus the slowest single
       LLM request (each answered_at - arrived_at): the run's slowest
@@ -84,16 +85,19 @@ def paths(runs, market, llms):
 
 
 def slowest(runs, service):
-    worst, counts = [], []
+    worst, spread, counts = [], [], []
     for reqs in runs:
-        d = [duration(q) for q in reqs if q["service"] == service]
-        if d:
-            worst.append(max(d) * 1e3)
-            counts.append(len(d))
+        mine = [q for q in reqs if q["service"] == service]
+        if mine:
+            worst.append(max(duration(q) for q in mine) * 1e3)
+            spread.append((mine[-1]["arrived_at"] - mine[0]["arrived_at"]) *
+                          1e3)
+            counts.append(len(mine))
     if not worst:
         sys.exit("fakelog: no run made a %s request" % service)
     return {"runs": len(worst), "median_ms": round(statistics.median(worst),
                                                    1),
+            "spread_ms": round(statistics.median(spread), 1),
             "requests": statistics.median(counts)}
 
 
