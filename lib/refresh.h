@@ -15,8 +15,8 @@
  *   3. their quotes, fetched now (market_fetch_now: each price checked
  *      against its previous close, price.h), with the FX pairs they need
  *      and the account currency's, at most REFRESH_PARALLEL requests in
- *      flight: the refresh runs once a day, and 60 held instruments are
- *      then one round of requests, not fifteen;
+ *      flight (not market_parallel): the refresh runs once a day, and 60
+ *      held instruments are then one round of requests, not sixteen;
  *   4. each plausible quote with a EUR price, and each pair, stored as the
  *      mark of the day (marks.h).
  *
