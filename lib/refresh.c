@@ -256,11 +256,8 @@ refresh_day(const struct refresh_input *in, struct refresh_result *out,
 	memset(out, 0, sizeof *out);
 	memset(&set, 0, sizeof set);
 	tb_err_clear(&fills);
-	if ((frc = refresh_fills(in, out, &fills)) == TB_EINTERNAL ||
-	    frc == TB_ELOCKED) {
-		*e = fills;
-		return frc;
-	}
+	/* The closes first: a fill in another currency than EUR is
+	 * converted with the day's rate, which is one of them. */
 	if ((rc = list_symbols(in, out, e)) != 0 ||
 	    (rc = fetch(in, out, &set, e)) != 0 ||
 	    (rc = store_all(in, &set, out, e)) != 0) {
@@ -268,6 +265,11 @@ refresh_day(const struct refresh_input *in, struct refresh_result *out,
 		return rc;
 	}
 	market_set_free(&set);
+	if ((frc = refresh_fills(in, out, &fills)) == TB_EINTERNAL ||
+	    frc == TB_ELOCKED) {
+		*e = fills;
+		return frc;
+	}
 	if (frc != 0) {
 		*e = fills;
 		return frc == TB_ECONFIG ? TB_ECONFIG : TB_EUNAVAIL;

@@ -3,22 +3,24 @@
  *
  * refresh_day() works for one day, in this order:
  *
- *   1. fills: with T212_API_KEY, under the order journal's lock
- *      (journal.h), the broker's orders are read once and every
- *      'submitted' real order, and every fill not final yet, is refreshed
- *      (orders_refresh).  'pending' rows are left to tb-execute and
- *      tb-sell, which reconcile them before they send anything;
- *   2. the symbols: every instrument either LLM holds at the end of the
+ *   1. the symbols: every instrument either LLM holds at the end of the
  *      day (its trades up to the day, as the scoreboard counts them),
  *      every one bought in the SB_HIT_DAYS trading days up to it (their
  *      hit check needs a close), and the benchmark (benchmark_symbol);
- *   3. their quotes, fetched now (market_fetch_now: each price checked
+ *   2. their quotes, fetched now (market_fetch_now: each price checked
  *      against its previous close, price.h), with the FX pairs they need
  *      and the account currency's, at most REFRESH_PARALLEL requests in
  *      flight (not market_parallel): the refresh runs once a day, and 60
  *      held instruments are then one round of requests, not sixteen;
- *   4. each plausible quote with a EUR price, and each pair, stored as the
- *      mark of the day (marks.h).
+ *   3. each plausible quote with a EUR price, and each pair, stored as the
+ *      mark of the day (marks.h), in one transaction;
+ *   4. fills: with T212_API_KEY, under the order journal's lock
+ *      (journal.h), the broker's orders are read once and every
+ *      'submitted' real order, and every fill not final yet, is refreshed
+ *      (orders_refresh): after the closes, so that a fill in an account
+ *      not in EUR is converted with the day's rate.  'pending' rows are
+ *      left to tb-execute and tb-sell, which reconcile them before they
+ *      send anything.
  *
  * Returns 0, or: TB_EUNAVAIL when the broker's orders could not be read
  * or a symbol got no mark (the others are stored all the same), TB_ELOCKED

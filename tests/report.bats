@@ -276,6 +276,38 @@ broker_fills() {
 	[ "$(jq '.walletImpact.taxes[0].name' <<<"$fill")" = '"CURRENCY_CONVERSION_FEE"' ]
 }
 
+@test "an account in pounds: fills converted at the day's rate, fees on equal terms" {
+	fake_set '{"t212.account_currency": "GBP", "t212.taxes": {}}'
+	decide 2026-11-23 claude "AIR.PA:20 SHEL.L:20" minimax "SAP.DE:60 SHEL.L:40"
+	close_day 2026-11-23
+	local fills rate=0.85
+	fills=$(fake_state t212.history | jq -c '[.[] | {ticker: .order.ticker,
+	    net: .fill.walletImpact.netValue, currency: .fill.walletImpact.currency,
+	    fee: ([.fill.walletImpact.taxes[].quantity] | add // 0)}]')
+	# The broker charged in pounds: its FX fee on Airbus (EUR), none on
+	# Shell (pence); the French tax was not asked for in this test.
+	[ "$(jq -r '[.[] | "\(.ticker) \(.currency) \(.fee > 0)"] | join(",")' <<<"$fills")" = \
+	    "AIp_EQ GBP true,SHELl_EQ GBP false" ]
+	# tb's cost in EUR cents: (netValue + fees) / EURGBP, rounded up.
+	run python3 -c '
+import json, math, sys
+for f in json.loads(sys.argv[1]):
+    print(f["ticker"], math.ceil((f["net"] + f["fee"]) / float(sys.argv[2]) * 100 - 1e-6),
+          math.ceil(f["fee"] / float(sys.argv[2]) * 100 - 1e-6))' "$fills" "$rate"
+	assert_output "$(tb_sql "SELECT broker_ticker, cash_cents, fees_cents FROM trades
+	    WHERE kind = 'real' ORDER BY id" | tr '|' ' ')"
+	[ "$(tb_sql "SELECT count(*) FROM trades WHERE kind = 'real' AND fill_final = 1")" = 2 ]
+	# Virtual trades pay what a real one would in this account: the FX
+	# fee on SAP (EUR), none on Shell (pence).
+	run python3 -c '
+import math
+q = float(open(0).read())
+print(math.ceil(q * 200 * 0.15 - 1e-6))' <<<"$(trade "kind = 'virtual' AND ticker = 'SAP.DE'" quantity)"
+	[ "$output" -gt 0 ]
+	[ "$(trade "kind = 'virtual' AND ticker = 'SAP.DE'" fees_cents)" = "$output" ]
+	[ "$(trade "kind = 'virtual' AND ticker = 'SHEL.L'" fees_cents)" = 0 ]
+}
+
 @test "the HTML page renders in a real browser with both curves" {
 	local day d=0 html="$BATS_TEST_TMPDIR/score.html" png="$BATS_TEST_TMPDIR/score.png"
 	for day in 2026-11-23 2026-11-24 2026-11-25 2026-11-26 2026-11-27; do
