@@ -16,7 +16,8 @@ MAN5DIR  = $(PREFIX)/share/man/man5
 PKGS     = libcurl libcjson sqlite3 libconfuse
 DEB_PKGS = libcurl4-openssl-dev libcjson-dev libsqlite3-dev libconfuse-dev \
            bats bats-assert bats-support sqlite3 jq python3 curl util-linux \
-           bsdutils procps groff-base binutils mount pkg-config gcc make tzdata
+           bsdutils procps groff-base binutils mount pkg-config gcc make tzdata \
+           chromium
 
 ifeq ($(SANITIZE),1)
 B        = build-asan

@@ -227,7 +227,10 @@ weekdays(int shift)
 	return shift < 0 ? "0-4" : shift > 0 ? "2-6" : "1-5";
 }
 
-/* The entries of one slot: round > 0 collects, round 0 is the chain. */
+/*
+ * The entries of one slot: round > 0 collects, round 0 is the chain,
+ * round -1 the scoreboard's refresh.
+ */
 static int
 put_slot(const struct render *r, int minute, int round)
 {
@@ -246,6 +249,10 @@ put_slot(const struct render *r, int minute, int round)
 			snprintf(args, sizeof args, "--round %d --scheduled %s",
 			    round, hhmm);
 			put_command(r, "tb-collect", args);
+		} else if (round < 0) {
+			snprintf(args, sizeof args, "--refresh --scheduled %s",
+			    hhmm);
+			put_command(r, "tb-report", args);
 		} else {
 			snprintf(args, sizeof args, "--scheduled %s", hhmm);
 			put_command(r, "tb-decide", args);
@@ -412,8 +419,9 @@ render_block(const struct render *r, tb_err *e)
 	for (i = 0; i < c->ncollect; i++)
 		n += put_slot(r, c->collect_minutes[i], (int)i + 1);
 	n += put_slot(r, c->execute_minute, 0);
+	n += put_slot(r, c->report_minute, -1);
 	put_marker(r->out, c->home, 0);
-	if ((rc = check_grace(r, n > (int)c->ncollect + 1 ? 2 : 1, e)) != 0)
+	if ((rc = check_grace(r, n > (int)c->ncollect + 2 ? 2 : 1, e)) != 0)
 		return rc;
 	return 0;
 }
@@ -734,8 +742,9 @@ usage(int status)
 	    "usage: tb-cron [--print | --install | --remove] [--config FILE] [-v]\n"
 	    "\n"
 	    "Render tb's day as crontab entries from the configuration\n"
-	    "(scheduler_collect_times, scheduler_execute_time, in\n"
-	    "orchestrator_timezone), converted to the machine's zone.\n"
+	    "(scheduler_collect_times, scheduler_execute_time,\n"
+	    "scheduler_report_time, in orchestrator_timezone), converted to\n"
+	    "the machine's zone.\n"
 	    "\n"
 	    "  --print       print the block (the default)\n"
 	    "  --install     put the block into the user's crontab, replacing an\n"

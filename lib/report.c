@@ -158,7 +158,10 @@ static const char SQL_APPROVAL[] =
     "WHERE date = ?1 AND superseded_at IS NULL";
 static const char SQL_TRADES[] =
     "SELECT id, llm_name, kind, ticker, broker_ticker, side, quantity, "
-    "price, currency, amount_eur, status, broker_order_id, error "
+    "price, currency, amount_eur, status, broker_order_id, error, "
+    "fill_price, fill_quantity, fill_value, fill_currency, fill_fx_rate, "
+    "fill_fees, filled_at, fill_final, fees_cents / 100.0 AS fees_eur, "
+    "cash_cents / 100.0 AS cash_eur "
     "FROM trades WHERE date = ?1 ORDER BY id";
 static const char SQL_TOTALS[] =
     "SELECT coalesce(sum(kind = 'real' AND status IN ('submitted', "

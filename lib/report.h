@@ -15,7 +15,11 @@
  *              is_main_trader}], minimax: [...]}
  *   approval {decision, indices, decided_by, decided_at} or null
  *   trades   [{id, llm_name, kind, ticker, broker_ticker, side, quantity,
- *              price, currency, amount_eur, status, broker_order_id, error}]
+ *              price, currency, amount_eur, status, broker_order_id, error,
+ *              fill_price, fill_quantity, fill_value, fill_currency,
+ *              fill_fx_rate, fill_fees, filled_at, fill_final (the
+ *              broker's fill of a real order, journal.h), fees_eur,
+ *              cash_eur (what the trade paid or brought, fees included)}]
  *   totals   {orders_placed, orders_skipped, orders_failed, orders_unknown,
  *              virtual_booked, eur_real, eur_virtual}
  *   account  {currency, cash_available, budget, seen_at}: the account as

@@ -3,7 +3,8 @@
 
 load helpers
 
-PROGRAMS="tb-collect tb-decide tb-approve tb-execute tb-cron tb-daily tb-status"
+PROGRAMS="tb-collect tb-decide tb-approve tb-execute tb-cron tb-daily tb-status
+    tb-report tb-sell"
 
 @test "every program has a man page that formats without warnings" {
 	local p
