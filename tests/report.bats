@@ -18,7 +18,7 @@ setup() {
 	export T212_API_KEY=test-t212-key T212_API_SECRET=test-t212-secret
 	export TB_HTTP_BACKOFF_SCALE=0.01
 	export TB_NOW=2026-11-23T17:10:00+01:00
-	tb-status >/dev/null	# creates and migrates the database
+	tb_init_db
 	# Trading 212's FX fee, and the French tax on Airbus buys.
 	fake_set '{"t212.fx_fee_pct": 0.15,
 	    "t212.taxes": {"AIp_EQ": {"FRENCH_TRANSACTION_TAX": 0.4}}}'

@@ -14,7 +14,7 @@ setup() {
 	export T212_API_KEY=test-t212-key T212_API_SECRET=test-t212-secret
 	export TB_HTTP_BACKOFF_SCALE=0.01
 	export TB_NOW=${DAY}T17:10:00+01:00
-	tb-status >/dev/null	# creates and migrates the database
+	tb_init_db
 	standard_day
 	run --separate-stderr tb-execute
 	assert_success
