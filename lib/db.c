@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "lock.h"
+#include "util.h"
 
 #define DB_BUSY_TIMEOUT_MS 15000
 
@@ -282,7 +282,7 @@ db_open(const char *home, sqlite3 **dbp, tb_err *e)
 	int rc;
 
 	*dbp = NULL;
-	if (make_dirs(home, 0700) != 0)
+	if (util_mkdirs(home, 0700) != 0)
 		return tb_errf(e, TB_ECANTCREAT, "cannot create TB_HOME %s: %s",
 		    home, strerror(errno));
 	snprintf(path, sizeof path, "%s/tb.db", home);
