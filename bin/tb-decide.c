@@ -40,11 +40,6 @@
 
 static void usage(int status) __attribute__((noreturn));
 
-static const char *const weekday_names[] = {
-	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-	"Saturday"
-};
-
 /* One LLM of the run. */
 struct seat {
 	const struct llm *llm;
@@ -274,7 +269,7 @@ prepare_seat(struct decide *d, struct seat *s, tb_err *e)
 
 	memset(&in, 0, sizeof in);
 	in.date = app->day;
-	in.weekday = weekday_names[date_weekday(&app->date)];
+	in.weekday = date_weekday_name(&app->date);
 	in.llm_name = s->llm->name;
 	in.is_main = s->is_main;
 	in.budget_eur = budget;

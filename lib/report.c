@@ -12,17 +12,6 @@
 #include "db.h"
 #include "rotation.h"
 
-static const char *const weekday_names[] = {
-	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-	"Saturday"
-};
-
-const char *
-report_weekday(const struct tb_date *d)
-{
-	return weekday_names[date_weekday(d)];
-}
-
 /* One column of the current row as JSON, by its SQLite type. */
 static cJSON *
 column_json(sqlite3_stmt *st, int i)
@@ -198,7 +187,7 @@ add_rotation(cJSON *doc, const struct tb_config *cfg,
 	const char *main_trader = get_main_trader(d);
 	int trading = is_trading_day(cfg, d);
 
-	cJSON_AddStringToObject(doc, "weekday", report_weekday(d));
+	cJSON_AddStringToObject(doc, "weekday", date_weekday_name(d));
 	cJSON_AddBoolToObject(doc, "trading_day", trading);
 	if (!trading)
 		cJSON_AddStringToObject(doc, "reason", main_trader == NULL ?

@@ -48,7 +48,4 @@ int report_range(sqlite3 *db, const struct tb_config *cfg,
     const struct tb_date *from, const struct tb_date *to, cJSON **out,
     tb_err *e);
 
-/* "Monday" ... for a date. */
-const char *report_weekday(const struct tb_date *d);
-
 #endif
