@@ -265,7 +265,8 @@ run_round(struct tb_app *app, int number)
 static int
 run_digest(struct tb_app *app)
 {
-	char *json = NULL;
+	struct digest d;
+	char *json;
 	tb_err e;
 	int rc;
 
@@ -273,8 +274,15 @@ run_digest(struct tb_app *app)
 	    app->skipped)
 		return app_finish(app, rc);
 	tb_err_clear(&e);
-	if ((rc = digest_build(app->db, app->day, &app->cfg, &json, &e)) != 0)
+	if ((rc = digest_build(app->db, app->day, &d, &e)) != 0)
 		return app_finish(app, app_fail(app, &e));
+	/* The same bytes digest_build stored. */
+	json = digest_json(&d);
+	digest_free(&d);
+	if (json == NULL) {
+		tb_errf(&e, TB_EINTERNAL, "digest: out of memory");
+		return app_finish(app, app_fail(app, &e));
+	}
 	printf("%s\n", json);
 	free(json);
 	return app_finish(app, 0);
