@@ -110,8 +110,8 @@ fetch_market(const struct decide_input *in, struct decide_result *r,
 			r->cand_symbols[r->ncands++] = symbols[i];
 		}
 		if (r->ncands == 0)
-			rc = tb_errf(e, TB_EUNAVAIL, "no market data for any of "
-			    "the %zu tickers", n);
+			rc = tb_errf(e, TB_EUNAVAIL, "no market data for any "
+			    "of the %zu tickers", n);
 	}
 	free(symbols);
 	return rc;

@@ -48,8 +48,8 @@ struct decide_input {
 	const struct tb_config *cfg;
 	const struct tb_date *date;
 	const char *day;		/* date as "YYYY-MM-DD" */
-	const char *main_trader;	/* NULL: no rotation (a forced weekend) */
-	const struct llm *only;		/* --llm: ask this one only; NULL: all */
+	const char *main_trader;	/* NULL: no rotation (forced weekend) */
+	const struct llm *only;		/* --llm: this one only; NULL: all */
 	int force;			/* ask an LLM that decided again */
 };
 

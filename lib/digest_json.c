@@ -168,7 +168,8 @@ get_strings(const cJSON *o, const char *key, char **out, size_t max,
 			return tb_errf(e, TB_EDATA, "\"%s\" holds a non-string",
 			    key);
 		if ((out[*n] = strdup(s->valuestring)) == NULL)
-			return tb_errf(e, TB_EINTERNAL, "digest: out of memory");
+			return tb_errf(e, TB_EINTERNAL,
+			    "digest: out of memory");
 		(*n)++;
 	}
 	return 0;
