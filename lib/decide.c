@@ -330,7 +330,8 @@ decide_seat_dropped(const struct decide_seat *s)
 	return s->job.answered - s->job.picks.npicks + s->stored.skipped;
 }
 
-const tb_err *
+/* Why a seat failed: its request's error, or the one before it. */
+static const tb_err *
 decide_seat_error(const struct decide_seat *s)
 {
 	return s->job.ran ? &s->job.err : &s->err;

@@ -101,9 +101,6 @@ const char *decide_seat_status(const struct decide_seat *s);
 /* Picks of a seat's answer that were not stored (invalid, or kept). */
 size_t	decide_seat_dropped(const struct decide_seat *s);
 
-/* Why a seat that was asked failed: its request's error, or the one before. */
-const tb_err *decide_seat_error(const struct decide_seat *s);
-
 /*
  * The day's exit rule (DESIGN 10), over the n seats of a run:
  *   - the main trader was asked and failed: TB_EUNAVAIL ("claude, the
