@@ -32,8 +32,8 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "lock.h"
 #include "log.h"
+#include "util.h"
 
 #define MAX_ENTRY_TIMES 4
 #define MAX_UNCARRIED 64
@@ -634,7 +634,7 @@ install_block(struct tb_app *app, const char *block, enum mode mode,
 	fclose(f);
 	free(current);
 	snprintf(logs, sizeof logs, "%s/logs", app->cfg.home);
-	if (make_dirs(logs, 0700) != 0)
+	if (util_mkdirs(logs, 0700) != 0)
 		rc = tb_errf(e, TB_ECANTCREAT, "cannot create %s: %s", logs,
 		    strerror(errno));
 	else

@@ -15,19 +15,11 @@
 #include "http.h"
 #include "log.h"
 #include "utf8.h"
+#include "util.h"
 
 #define TOKEN_SERVICE "reddit"
 #define TOKEN_PATH "/api/v1/access_token"
 #define TOKEN_BODY "grant_type=client_credentials"
-
-static double
-monotonic_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 sleep_seconds(double s)
@@ -280,7 +272,7 @@ reddit_authenticate(struct reddit_client *c, tb_err *e)
 	return fetch_token(c, e);
 }
 
-void
+static void
 reddit_page_free(struct reddit_page *page)
 {
 	cJSON_Delete(page->doc);
@@ -411,7 +403,7 @@ note_rate_limit(struct reddit_client *c, const struct http_request *r)
 	}
 	c->remaining = rem;
 	c->reset_s = reset;
-	c->seen_at = monotonic_now();
+	c->seen_at_ms = util_now_ms();
 }
 
 /* Before a listing request: wait out an exhausted rate-limit window. */
@@ -422,7 +414,7 @@ respect_rate_limit(struct reddit_client *c)
 
 	if (c->remaining < 0 || c->remaining >= 1)
 		return;
-	wait = c->reset_s - (monotonic_now() - c->seen_at);
+	wait = c->reset_s - (double)(util_now_ms() - c->seen_at_ms) / 1000;
 	if (wait > REDDIT_MAX_WAIT_S) {
 		log_warn("reddit: rate limit reached; the window resets in "
 		    "%.0f s, waiting only %d s", wait, REDDIT_MAX_WAIT_S);
@@ -495,7 +487,14 @@ listing_failure(const struct http_request *r, const char *sub,
 	    sort, r->error[0] ? r->error : "no answer");
 }
 
-int
+/*
+ * Fetch one page of r/sub's `sort` listing ("new" or "hot"), after the
+ * cursor `after` (NULL for the first page).  On success *page holds the
+ * posts (free it); on failure *page is empty and *e says, for that
+ * subreddit, what went wrong: HTTP status, blocked (403 HTML), malformed
+ * JSON (TB_EDATA), or transport (TB_EUNAVAIL).
+ */
+static int
 reddit_listing(struct reddit_client *c, const char *sub, const char *sort,
     const char *after, struct reddit_page *page, tb_err *e)
 {

@@ -30,6 +30,15 @@
  *   {date, weekday, trading_day, main_trader, picks: {claude, minimax},
  *    approval, orders_placed, virtual_booked, eur_real, failed_runs}
  *
+ * report_config() builds the effective configuration, from the loaded
+ * configuration alone (no database):
+ *   {home, file, env_file (null when none),
+ *    keys [{key, value, source}], secrets [{name, set, source}]}
+ * where a secret's value is never included, only whether it is set and
+ * where from (source null when unset).
+ *
+ * lib/report_text.h prints these documents as text tables.
+ *
  * The caller owns the returned objects (cJSON_Delete).  Statements are
  * prepared once per call, so a year of days is a few hundred fast
  * lookups on indexed columns.
@@ -52,7 +61,7 @@ int report_range(sqlite3 *db, const struct tb_config *cfg,
     const struct tb_date *from, const struct tb_date *to, cJSON **out,
     tb_err *e);
 
-/* "Monday" ... for a date. */
-const char *report_weekday(const struct tb_date *d);
+/* TB_EINTERNAL when out of memory. */
+int report_config(const struct tb_config *cfg, cJSON **out, tb_err *e);
 
 #endif
