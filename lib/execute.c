@@ -35,7 +35,7 @@ struct run {
 	struct universe universe;
 	struct t212_client t212;
 	int have_t212;
-	struct orders_ctx ctx;
+	struct journal_ctx ctx;
 	int have_ctx;
 	struct market_set quotes;
 	struct pick *real, *virt;
@@ -228,7 +228,7 @@ open_broker(struct run *r, tb_err *e)
 			return rc;
 		r->have_t212 = 1;
 	}
-	if ((rc = orders_ctx_init(&r->ctx, in->db, r->have_t212 ? &r->t212 :
+	if ((rc = journal_ctx_init(&r->ctx, in->db, r->have_t212 ? &r->t212 :
 	    NULL, &r->universe, in->day, in->dry_run, in->force, e)) != 0)
 		return rc;
 	r->have_ctx = 1;
@@ -250,7 +250,7 @@ settle_journal(struct run *r)
 	int rc;
 
 	tb_err_clear(&e);
-	if ((rc = orders_reconcile(&r->ctx, &r->out->reconciled, &e)) != 0) {
+	if ((rc = journal_reconcile(&r->ctx, &r->out->reconciled, &e)) != 0) {
 		if (rc == TB_ECONFIG && r->in->dry_run)
 			warn(r, "%s (a real run would fail)", e.msg);
 		else
@@ -258,7 +258,7 @@ settle_journal(struct run *r)
 	}
 	if (r->rc != 0 || !r->have_t212)
 		return;
-	if ((rc = orders_refresh(&r->ctx, &r->out->refreshed, &e)) ==
+	if ((rc = journal_refresh(&r->ctx, &r->out->refreshed, &e)) ==
 	    TB_EINTERNAL)
 		fail(r, rc, &e);
 	else if (rc != 0)
@@ -494,7 +494,7 @@ load_gate(struct run *r, tb_err *e)
 
 	out->budget_account = isfinite(per) ? r->in->cfg->daily_budget_eur *
 	    per : NAN;
-	return orders_gate_load(&r->ctx, r->in->main_trader,
+	return journal_gate_load(&r->ctx, r->in->main_trader,
 	    r->in->cfg->daily_budget_eur, out->have_account ?
 	    out->account.currency : "", per, isfinite(per) ?
 	    out->account.cash : NAN, e);
@@ -686,7 +686,7 @@ execute_day(const struct execute_input *in, struct execute_result *out,
 	}
 	market_set_free(&r.quotes);
 	if (r.have_ctx)
-		orders_ctx_free(&r.ctx);
+		journal_ctx_free(&r.ctx);
 	if (r.have_t212)
 		t212_free(&r.t212);
 	universe_free(&r.universe);

@@ -77,8 +77,8 @@ struct execute_virtual {
 };
 
 struct execute_result {
-	struct orders_reconciled reconciled;
-	struct orders_refreshed refreshed;
+	struct journal_reconciled reconciled;
+	struct journal_refreshed refreshed;
 	struct execute_order *orders;	/* the approved main picks */
 	size_t norders;
 	struct execute_virtual *virt;	/* every virtual pick */

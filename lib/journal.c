@@ -20,6 +20,63 @@
 #include "lock.h"
 #include "log.h"
 
+/* Whether the broker's order o may be one tb sent (API, or not said). */
+static int
+from_api(const struct t212_order *o)
+{
+	return o->initiated_from[0] == '\0' ||
+	    strcasecmp(o->initiated_from, "API") == 0;
+}
+
+long
+journal_match(const struct journal_pending *row,
+    const struct t212_order *orders, size_t n, const unsigned char *claimed)
+{
+	const struct t212_order *o;
+	long best = -1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		o = &orders[i];
+		if ((claimed != NULL && claimed[i]) || !from_api(o))
+			continue;
+		if (strcmp(o->ticker, row->broker_ticker) != 0 ||
+		    o->sell != row->sell ||
+		    fabs(o->quantity - row->quantity) > JOURNAL_QTY_EPSILON)
+			continue;
+		/* Created after we sent it (give or take the clocks). */
+		if (o->created_at == 0 ||
+		    o->created_at < row->sent_at - JOURNAL_CLOCK_SKEW_S)
+			continue;
+		if (best < 0 || o->created_at < orders[best].created_at)
+			best = (long)i;
+	}
+	return best;
+}
+
+long
+journal_unclaimed(const struct t212_order *orders, size_t n,
+    const unsigned char *claimed, const char *broker_ticker, int sell,
+    time_t since)
+{
+	const struct t212_order *o;
+	long newest = -1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		o = &orders[i];
+		if ((claimed != NULL && claimed[i]) || !from_api(o) ||
+		    strcmp(o->ticker, broker_ticker) != 0 || o->sell != sell)
+			continue;
+		/* An order without a creation time cannot be ruled out. */
+		if (o->created_at != 0 && o->created_at < since)
+			continue;
+		if (newest < 0 || o->created_at > orders[newest].created_at)
+			newest = (long)i;
+	}
+	return newest;
+}
+
 /* A real trade row, as read back for reconcile and refresh. */
 struct journal_row {
 	long long id;
@@ -83,10 +140,10 @@ static const char insert_sql[] =
 	"?14, ?13, ?15, ?16, ?17, ?18, ?19, ?20)";
 
 static void
-bind_new(sqlite3_stmt *st, const struct orders_ctx *ctx,
+bind_new(sqlite3_stmt *st, const struct journal_ctx *ctx,
     const struct journal_new *r, const char *now)
 {
-	const struct orders_quote *q = r->quote;
+	const struct price_quote *q = r->quote;
 
 	db_bind_text(st, 1, ctx->date);
 	db_bind_text(st, 2, r->llm_name);
@@ -114,7 +171,7 @@ bind_new(sqlite3_stmt *st, const struct orders_ctx *ctx,
 }
 
 int
-journal_insert(struct orders_ctx *ctx, const struct journal_new *r,
+journal_insert(struct journal_ctx *ctx, const struct journal_new *r,
     long long *id, tb_err *e)
 {
 	sqlite3_stmt *st;
@@ -141,7 +198,7 @@ journal_insert(struct orders_ctx *ctx, const struct journal_new *r,
 }
 
 int
-journal_set(struct orders_ctx *ctx, long long id, enum trade_status s,
+journal_set(struct journal_ctx *ctx, long long id, enum trade_status s,
     const char *broker_id, const char *error, tb_err *e)
 {
 	sqlite3_stmt *st;
@@ -166,7 +223,7 @@ journal_set(struct orders_ctx *ctx, long long id, enum trade_status s,
 }
 
 int
-journal_retry(struct orders_ctx *ctx, long long id, double quantity,
+journal_retry(struct journal_ctx *ctx, long long id, double quantity,
     money_cents value, const char *error, tb_err *e)
 {
 	sqlite3_stmt *st;
@@ -224,7 +281,7 @@ per_eur_on(sqlite3 *db, const char *date, const char *currency)
 	char norm[4], major[4];
 	double minor, fx;
 
-	if (orders_currency(currency, norm, major, &minor) != 0)
+	if (price_currency(currency, norm, major, &minor) != 0)
 		return NAN;
 	if (strcmp(major, "EUR") == 0)
 		return minor;
@@ -248,7 +305,7 @@ struct fill_money {
  * down.  Final once the wallet impact is known in EUR.
  */
 static void
-fill_money(struct orders_ctx *ctx, const struct journal_row *row,
+fill_money(struct journal_ctx *ctx, const struct journal_row *row,
     const struct t212_order *o, const char *currency, struct fill_money *m)
 {
 	double per = NAN, acct = NAN;
@@ -296,7 +353,7 @@ static const char filled_sql[] =
  * the fill is not final.
  */
 static int
-journal_filled(struct orders_ctx *ctx, const struct journal_row *row,
+journal_filled(struct journal_ctx *ctx, const struct journal_row *row,
     const struct t212_order *o, tb_err *e)
 {
 	const struct instrument *in = NULL;
@@ -430,7 +487,7 @@ rows_free(struct journal_row *rows, size_t n)
 }
 
 int
-orders_count_open(sqlite3 *db, long *pending, long *submitted, tb_err *e)
+journal_count_open(sqlite3 *db, long *pending, long *submitted, tb_err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -470,7 +527,7 @@ day_start(const char *date, time_t *out)
 }
 
 int
-orders_ctx_init(struct orders_ctx *ctx, sqlite3 *db,
+journal_ctx_init(struct journal_ctx *ctx, sqlite3 *db,
     struct t212_client *t212, const struct universe *u, const char *date,
     int dry_run, int force, tb_err *e)
 {
@@ -490,7 +547,7 @@ orders_ctx_init(struct orders_ctx *ctx, sqlite3 *db,
 }
 
 void
-orders_ctx_free(struct orders_ctx *ctx)
+journal_ctx_free(struct journal_ctx *ctx)
 {
 	free(ctx->broker);
 	free(ctx->claimed);
@@ -519,7 +576,7 @@ row_spent(sqlite3_stmt *st)
 }
 
 int
-orders_gate_load(struct orders_ctx *ctx, const char *llm_name,
+journal_gate_load(struct journal_ctx *ctx, const char *llm_name,
     double budget_eur, const char *currency, double per_eur, double cash,
     tb_err *e)
 {
@@ -577,7 +634,7 @@ id_claimed(sqlite3 *db, const char *broker_id, unsigned char *claimed,
  * there is none.
  */
 static int
-oldest_send(struct orders_ctx *ctx, const char *sql, const char *param,
+oldest_send(struct journal_ctx *ctx, const char *sql, const char *param,
     time_t *out, tb_err *e)
 {
 	sqlite3_stmt *st;
@@ -606,7 +663,7 @@ fill_cutoff(char buf[21])
 
 /* check_since and history_since (orders.h). */
 static int
-broker_window(struct orders_ctx *ctx, tb_err *e)
+broker_window(struct journal_ctx *ctx, tb_err *e)
 {
 	time_t open_rows, day_rows;
 	char cutoff[21];
@@ -623,17 +680,17 @@ broker_window(struct orders_ctx *ctx, tb_err *e)
 	ctx->check_since = ctx->day_start;
 	if (day_rows != 0 && day_rows < ctx->check_since)
 		ctx->check_since = day_rows;
-	ctx->check_since -= ORDERS_CLOCK_SKEW_S;
+	ctx->check_since -= JOURNAL_CLOCK_SKEW_S;
 	ctx->history_since = ctx->check_since;
-	if (open_rows != 0 && open_rows - ORDERS_CLOCK_SKEW_S <
+	if (open_rows != 0 && open_rows - JOURNAL_CLOCK_SKEW_S <
 	    ctx->history_since)
-		ctx->history_since = open_rows - ORDERS_CLOCK_SKEW_S;
+		ctx->history_since = open_rows - JOURNAL_CLOCK_SKEW_S;
 	return 0;
 }
 
 /* broker = open orders followed by the history; claimed from the db. */
 static int
-broker_join(struct orders_ctx *ctx, struct t212_order *open, size_t nopen,
+broker_join(struct journal_ctx *ctx, struct t212_order *open, size_t nopen,
     struct t212_order *history, size_t nhistory, tb_err *e)
 {
 	size_t i, n = nopen + nhistory;
@@ -657,7 +714,7 @@ broker_join(struct orders_ctx *ctx, struct t212_order *open, size_t nopen,
 }
 
 int
-orders_broker_load(struct orders_ctx *ctx, tb_err *e)
+journal_broker_load(struct journal_ctx *ctx, tb_err *e)
 {
 	struct t212_order *open = NULL, *history = NULL;
 	size_t nopen = 0, nhistory = 0;
@@ -672,12 +729,12 @@ orders_broker_load(struct orders_ctx *ctx, tb_err *e)
 		return rc;
 	if ((rc = t212_pending_orders(ctx->t212, &open, &nopen, e)) == 0 &&
 	    (rc = t212_history_orders(ctx->t212, NULL, ctx->history_since,
-	    ORDERS_HISTORY_PAGES, &history, &nhistory, e)) == 0)
+	    JOURNAL_HISTORY_PAGES, &history, &nhistory, e)) == 0)
 		rc = broker_join(ctx, open, nopen, history, nhistory, e);
 	free(open);
 	free(history);
 	if (rc != 0) {
-		orders_ctx_free(ctx);
+		journal_ctx_free(ctx);
 		return rc;
 	}
 	ctx->have_broker = 1;
@@ -688,7 +745,7 @@ orders_broker_load(struct orders_ctx *ctx, tb_err *e)
 
 /* Mark every listing of the broker's order `id` as some trade's. */
 static void
-claim(struct orders_ctx *ctx, const char *id)
+claim(struct journal_ctx *ctx, const char *id)
 {
 	size_t i;
 
@@ -702,7 +759,7 @@ claim(struct orders_ctx *ctx, const char *id)
  * (cancelled or rejected) or submitted (still open).  *status names it.
  */
 static int
-settle_row(struct orders_ctx *ctx, const struct journal_row *row,
+settle_row(struct journal_ctx *ctx, const struct journal_row *row,
     const struct t212_order *o, enum trade_status *status, tb_err *e)
 {
 	char why[96];
@@ -726,7 +783,7 @@ settle_row(struct orders_ctx *ctx, const struct journal_row *row,
 
 /* A pending row that is the broker's order k: settle it from that. */
 static int
-reconcile_matched(struct orders_ctx *ctx, const struct journal_row *row,
+reconcile_matched(struct journal_ctx *ctx, const struct journal_row *row,
     size_t k, tb_err *e)
 {
 	const struct t212_order *o = &ctx->broker[k];
@@ -747,10 +804,10 @@ reconcile_matched(struct orders_ctx *ctx, const struct journal_row *row,
  * and listed in the result for a human to check.
  */
 static int
-reconcile_unknown(struct orders_ctx *ctx, const struct journal_row *row,
-    struct orders_reconciled *out, tb_err *e)
+reconcile_unknown(struct journal_ctx *ctx, const struct journal_row *row,
+    struct journal_reconciled *out, tb_err *e)
 {
-	struct orders_unknown *grown, *u;
+	struct journal_unknown *grown, *u;
 	int rc;
 
 	log_error("trade %lld: %s %s (%s) quantity %.4f: no matching order "
@@ -777,11 +834,11 @@ reconcile_unknown(struct orders_ctx *ctx, const struct journal_row *row,
 }
 
 int
-orders_reconcile(struct orders_ctx *ctx, struct orders_reconciled *out,
+journal_reconcile(struct journal_ctx *ctx, struct journal_reconciled *out,
     tb_err *e)
 {
 	struct journal_row *rows = NULL;
-	struct orders_pending p;
+	struct journal_pending p;
 	size_t nrows = 0, i;
 	long k;
 	int rc;
@@ -792,7 +849,7 @@ orders_reconcile(struct orders_ctx *ctx, struct orders_reconciled *out,
 	if (nrows > 0) {
 		log_info("reconciling %zu pending order(s) with Trading 212",
 		    nrows);
-		rc = orders_broker_load(ctx, e);
+		rc = journal_broker_load(ctx, e);
 	}
 	for (i = 0; rc == 0 && i < nrows; i++) {
 		p.trade_id = rows[i].id;
@@ -800,7 +857,7 @@ orders_reconcile(struct orders_ctx *ctx, struct orders_reconciled *out,
 		p.sell = rows[i].sell;
 		p.quantity = rows[i].quantity;
 		p.sent_at = rows[i].sent_at;
-		if ((k = orders_match(&p, ctx->broker, ctx->nbroker,
+		if ((k = journal_match(&p, ctx->broker, ctx->nbroker,
 		    ctx->claimed)) >= 0) {
 			if ((rc = reconcile_matched(ctx, &rows[i], (size_t)k,
 			    e)) == 0)
@@ -819,7 +876,7 @@ orders_reconcile(struct orders_ctx *ctx, struct orders_reconciled *out,
  * read last, is the newer word.
  */
 static const struct t212_order *
-find_order(const struct orders_ctx *ctx, const char *id, int *open)
+find_order(const struct journal_ctx *ctx, const char *id, int *open)
 {
 	size_t i;
 
@@ -834,8 +891,8 @@ find_order(const struct orders_ctx *ctx, const char *id, int *open)
 
 /* Refresh the submitted rows[0..n-1] from the broker's orders. */
 static int
-refresh_submitted(struct orders_ctx *ctx, const struct journal_row *rows,
-    size_t n, struct orders_refreshed *out, tb_err *e)
+refresh_submitted(struct journal_ctx *ctx, const struct journal_row *rows,
+    size_t n, struct journal_refreshed *out, tb_err *e)
 {
 	const struct t212_order *o;
 	enum trade_status status;
@@ -867,8 +924,8 @@ refresh_submitted(struct orders_ctx *ctx, const struct journal_row *rows,
 
 /* Read again the fills of filled rows[0..n-1] that are not final. */
 static int
-refresh_fills(struct orders_ctx *ctx, const struct journal_row *rows,
-    size_t n, struct orders_refreshed *out, tb_err *e)
+refresh_fills(struct journal_ctx *ctx, const struct journal_row *rows,
+    size_t n, struct journal_refreshed *out, tb_err *e)
 {
 	const struct t212_order *o;
 	size_t i;
@@ -888,7 +945,7 @@ refresh_fills(struct orders_ctx *ctx, const struct journal_row *rows,
 }
 
 int
-orders_refresh(struct orders_ctx *ctx, struct orders_refreshed *out,
+journal_refresh(struct journal_ctx *ctx, struct journal_refreshed *out,
     tb_err *e)
 {
 	struct journal_row *rows = NULL, *fills = NULL;
@@ -901,7 +958,7 @@ orders_refresh(struct orders_ctx *ctx, struct orders_refreshed *out,
 		goto out;
 	if (nrows + nfills == 0 || ctx->dry_run)
 		goto out;
-	if ((rc = orders_broker_load(ctx, e)) == 0 &&
+	if ((rc = journal_broker_load(ctx, e)) == 0 &&
 	    (rc = refresh_submitted(ctx, rows, nrows, out, e)) == 0)
 		rc = refresh_fills(ctx, fills, nfills, out, e);
 out:

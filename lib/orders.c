@@ -32,72 +32,17 @@ struct send {
 	const char *ticker;
 	int sell;
 	double raw_quantity;		/* before truncation (retries) */
-	struct orders_quote quote;
+	struct price_quote quote;
 	int have_quote;
 	char quoted_at[21];		/* when the quote was fetched */
 	const char *source;		/* where it came from: "yahoo" */
 	money_cents value_account;	/* in the account's currency */
 };
 
-static int	place_order(struct orders_ctx *ctx, struct send *s,
+static int	place_order(struct journal_ctx *ctx, struct send *s,
 		    double amount_eur, double quantity, long long pick_id,
 		    const struct market_quote *now, struct order_result *res,
 		    tb_err *e);
-
-/* ---- Trade states. */
-
-static const char *const status_names[TRADE_NSTATUS] = {
-	[TRADE_PENDING] = "pending", [TRADE_SUBMITTED] = "submitted",
-	[TRADE_FILLED] = "filled", [TRADE_REJECTED] = "rejected",
-	[TRADE_FAILED] = "failed", [TRADE_SKIPPED] = "skipped",
-	[TRADE_UNKNOWN] = "unknown", [TRADE_BOOKED] = "booked"
-};
-
-const char *
-trade_status_name(enum trade_status s)
-{
-	return (unsigned)s < TRADE_NSTATUS ? status_names[s] : NULL;
-}
-
-int
-trade_status_parse(const char *s, enum trade_status *out)
-{
-	int i;
-
-	for (i = 0; s != NULL && i < TRADE_NSTATUS; i++)
-		if (strcmp(s, status_names[i]) == 0) {
-			*out = (enum trade_status)i;
-			return 0;
-		}
-	return -1;
-}
-
-int
-trade_status_may_move(enum trade_status from, enum trade_status to)
-{
-	if (from == to)
-		return 1;
-	switch (from) {
-	case TRADE_PENDING:
-		return to == TRADE_SUBMITTED || to == TRADE_FILLED ||
-		    to == TRADE_REJECTED || to == TRADE_FAILED ||
-		    to == TRADE_UNKNOWN;
-	case TRADE_SUBMITTED:
-		return to == TRADE_FILLED || to == TRADE_REJECTED;
-	case TRADE_UNKNOWN:
-		return to == TRADE_SUBMITTED || to == TRADE_FILLED ||
-		    to == TRADE_REJECTED || to == TRADE_FAILED;
-	default:
-		return 0;
-	}
-}
-
-int
-trade_status_holds(enum trade_status s)
-{
-	return s == TRADE_PENDING || s == TRADE_SUBMITTED ||
-	    s == TRADE_FILLED || s == TRADE_UNKNOWN;
-}
 
 /* ---- Arithmetic. */
 
@@ -127,83 +72,15 @@ orders_next_decimals(int decimals)
 	return decimals - 1;
 }
 
-int
-orders_currency(const char *quoted, char norm[4], char major[4],
-    double *minor)
-{
-	static const struct {
-		const char *quoted, *norm, *major;
-	} minors[] = {
-		{ "GBp", "GBX", "GBP" }, { "GBX", "GBX", "GBP" },
-		{ "GBx", "GBX", "GBP" }, { "ZAc", "ZAC", "ZAR" },
-		{ "ZAC", "ZAC", "ZAR" }, { "ILA", "ILA", "ILS" }
-	};
-	size_t i;
-
-	if (quoted == NULL || strlen(quoted) != 3)
-		return -1;
-	for (i = 0; i < 3; i++)
-		if (!isalpha((unsigned char)quoted[i]))
-			return -1;
-	/* Case matters: GBp is pence, GBP is pounds. */
-	for (i = 0; i < sizeof minors / sizeof minors[0]; i++)
-		if (strcmp(quoted, minors[i].quoted) == 0) {
-			memcpy(norm, minors[i].norm, 4);
-			memcpy(major, minors[i].major, 4);
-			*minor = 100;
-			return 0;
-		}
-	for (i = 0; i < 3; i++)
-		norm[i] = major[i] = (char)toupper((unsigned char)quoted[i]);
-	norm[3] = major[3] = '\0';
-	*minor = 1;
-	return 0;
-}
-
-int
-orders_make_quote(double price, const char *quoted, double fx_major,
-    double eur_rate, double price_eur, struct orders_quote *q, char *why,
-    size_t whysz)
-{
-	char major[4];
-	double minor;
-
-	memset(q, 0, sizeof *q);
-	if (!isfinite(price) || price <= 0) {
-		snprintf(why, whysz, "no market price");
-		return -1;
-	}
-	if (orders_currency(quoted, q->currency, major, &minor) != 0) {
-		snprintf(why, whysz, "unknown price currency \"%s\"",
-		    quoted != NULL ? quoted : "");
-		return -1;
-	}
-	q->price = price;
-	if (strcmp(major, "EUR") == 0)
-		q->per_eur = minor;
-	else if (isfinite(fx_major) && fx_major > 0)
-		q->per_eur = fx_major * minor;
-	else if (isfinite(eur_rate) && eur_rate > 0)
-		q->per_eur = eur_rate;
-	else if (isfinite(price_eur) && price_eur > 0)
-		q->per_eur = price / price_eur;
-	else {
-		snprintf(why, whysz, "no EUR%s exchange rate", major);
-		return -1;
-	}
-	q->price_eur = price / q->per_eur;
-	return 0;
-}
-
 static int
-quote_usable(const struct orders_quote *q)
+quote_usable(const struct price_quote *q)
 {
 	return isfinite(q->price) && q->price > 0 && isfinite(q->per_eur) &&
 	    q->per_eur > 0;
 }
 
 double
-orders_quantity(double amount_eur, const struct orders_quote *q,
+orders_quantity(double amount_eur, const struct price_quote *q,
     int decimals)
 {
 	if (!isfinite(amount_eur) || amount_eur <= 0 || !quote_usable(q))
@@ -212,7 +89,7 @@ orders_quantity(double amount_eur, const struct orders_quote *q,
 }
 
 money_cents
-orders_value(double shares, const struct orders_quote *q)
+orders_value(double shares, const struct price_quote *q)
 {
 	if (!quote_usable(q) || !isfinite(shares) || shares < 0)
 		return MONEY_INVALID;
@@ -220,7 +97,7 @@ orders_value(double shares, const struct orders_quote *q)
 }
 
 double
-orders_size(money_cents amount, const struct orders_quote *q, int decimals)
+orders_size(money_cents amount, const struct price_quote *q, int decimals)
 {
 	double step, shares;
 	money_cents v;
@@ -281,69 +158,12 @@ orders_outcome(int rc, long status, int attempts, int connected,
 	return ORDER_UNCLEAR;
 }
 
-/* Whether the broker's order o may be one tb sent (API, or not said). */
-static int
-from_api(const struct t212_order *o)
-{
-	return o->initiated_from[0] == '\0' ||
-	    strcasecmp(o->initiated_from, "API") == 0;
-}
-
-long
-orders_match(const struct orders_pending *row,
-    const struct t212_order *orders, size_t n, const unsigned char *claimed)
-{
-	const struct t212_order *o;
-	long best = -1;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		o = &orders[i];
-		if ((claimed != NULL && claimed[i]) || !from_api(o))
-			continue;
-		if (strcmp(o->ticker, row->broker_ticker) != 0 ||
-		    o->sell != row->sell ||
-		    fabs(o->quantity - row->quantity) > ORDERS_QTY_EPSILON)
-			continue;
-		/* Created after we sent it (give or take the clocks). */
-		if (o->created_at == 0 ||
-		    o->created_at < row->sent_at - ORDERS_CLOCK_SKEW_S)
-			continue;
-		if (best < 0 || o->created_at < orders[best].created_at)
-			best = (long)i;
-	}
-	return best;
-}
-
-long
-orders_unclaimed(const struct t212_order *orders, size_t n,
-    const unsigned char *claimed, const char *broker_ticker, int sell,
-    time_t since)
-{
-	const struct t212_order *o;
-	long newest = -1;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		o = &orders[i];
-		if ((claimed != NULL && claimed[i]) || !from_api(o) ||
-		    strcmp(o->ticker, broker_ticker) != 0 || o->sell != sell)
-			continue;
-		/* An order without a creation time cannot be ruled out. */
-		if (o->created_at != 0 && o->created_at < since)
-			continue;
-		if (newest < 0 || o->created_at > orders[newest].created_at)
-			newest = (long)i;
-	}
-	return newest;
-}
-
 /* ---- Placing orders. */
 
 static void	result_init(struct order_result *res);
 
 int
-orders_earlier(struct orders_ctx *ctx, const char *llm_name,
+orders_earlier(struct journal_ctx *ctx, const char *llm_name,
     const char *ticker, int sell, struct order_result *res, tb_err *e)
 {
 	sqlite3_stmt *st;
@@ -424,7 +244,7 @@ row_of(const struct send *s, const struct order_result *res,
 
 /* Settle a pick as skipped (a row unless dry run) with the reason. */
 static int
-skip_pick(struct orders_ctx *ctx, const struct journal_new *base,
+skip_pick(struct journal_ctx *ctx, const struct journal_new *base,
     struct order_result *res, tb_err *e, const char *fmt, ...)
 {
 	struct journal_new r = *base;
@@ -450,7 +270,7 @@ skip_pick(struct orders_ctx *ctx, const struct journal_new *base,
  * Returns 0 with res->status NULL when there is none.
  */
 static int
-broker_check(struct orders_ctx *ctx, const struct journal_new *base,
+broker_check(struct journal_ctx *ctx, const struct journal_new *base,
     struct order_result *res, tb_err *e)
 {
 	const struct t212_order *o;
@@ -460,7 +280,7 @@ broker_check(struct orders_ctx *ctx, const struct journal_new *base,
 
 	if (ctx->t212 == NULL)
 		return 0;	/* a dry run without a key: nothing to ask */
-	if (!ctx->have_broker && orders_broker_load(ctx, e) != 0) {
+	if (!ctx->have_broker && journal_broker_load(ctx, e) != 0) {
 		res->status = "not_sent";
 		snprintf(res->reason, sizeof res->reason, "the broker's orders "
 		    "could not be read to make sure this one was not sent "
@@ -469,7 +289,7 @@ broker_check(struct orders_ctx *ctx, const struct journal_new *base,
 		    TB_EUNAVAIL, "%s %s: %s", base->sell ? "sell" : "buy",
 		    base->ticker, res->reason);
 	}
-	k = orders_unclaimed(ctx->broker, ctx->nbroker, ctx->claimed,
+	k = journal_unclaimed(ctx->broker, ctx->nbroker, ctx->claimed,
 	    res->broker_ticker, base->sell, ctx->check_since);
 	if (k < 0)
 		return 0;
@@ -495,7 +315,7 @@ broker_check(struct orders_ctx *ctx, const struct journal_new *base,
 }
 
 int
-place_buy_order(struct orders_ctx *ctx, const char *llm_name,
+place_buy_order(struct journal_ctx *ctx, const char *llm_name,
     const char *ticker, double amount_eur, long long pick_id,
     const struct market_quote *now, struct order_result *res, tb_err *e)
 {
@@ -508,7 +328,7 @@ place_buy_order(struct orders_ctx *ctx, const char *llm_name,
 }
 
 int
-place_sell_order(struct orders_ctx *ctx, const char *llm_name,
+place_sell_order(struct journal_ctx *ctx, const char *llm_name,
     const char *ticker, double quantity, const struct market_quote *now,
     struct order_result *res, tb_err *e)
 {
@@ -540,7 +360,7 @@ quote_of(const struct market_quote *now, struct send *s, char *why,
 		    "unavailable");
 		return -1;
 	}
-	if (orders_make_quote(now->price, now->currency, NAN, now->eur_rate,
+	if (price_quote_make(now->price, now->currency, NAN, now->eur_rate,
 	    now->price_eur, &s->quote, why, whysz) != 0)
 		return -1;
 	s->have_quote = 1;
@@ -556,7 +376,7 @@ quote_of(const struct market_quote *now, struct send *s, char *why,
  * nothing may be sent.
  */
 static int
-size_buy(struct orders_ctx *ctx, struct send *s, double amount_eur,
+size_buy(struct journal_ctx *ctx, struct send *s, double amount_eur,
     struct order_result *res, char *why, size_t whysz)
 {
 	money_cents pick = money_down(amount_eur);
@@ -612,13 +432,13 @@ size_sell(struct send *s, double quantity, struct order_result *res,
 	return 0;
 }
 
-static int	send_order(struct orders_ctx *ctx, struct send *s,
+static int	send_order(struct journal_ctx *ctx, struct send *s,
 		    long long trade_id, struct order_result *res,
 		    tb_err *e);
 
 /* The ticker at the broker, into res->broker_ticker; -1 with why. */
 static int
-resolve(const struct orders_ctx *ctx, const char *ticker,
+resolve(const struct journal_ctx *ctx, const char *ticker,
     struct order_result *res, char *why, size_t whysz)
 {
 	char how[200];
@@ -648,7 +468,7 @@ result_init(struct order_result *res)
 }
 
 static int
-place_order(struct orders_ctx *ctx, struct send *s, double amount_eur,
+place_order(struct journal_ctx *ctx, struct send *s, double amount_eur,
     double quantity, long long pick_id, const struct market_quote *now,
     struct order_result *res, tb_err *e)
 {
@@ -741,7 +561,7 @@ refusal_text(const struct http_request *req)
 
 /* The broker took the order. */
 static int
-record_answer(struct orders_ctx *ctx, long long trade_id,
+record_answer(struct journal_ctx *ctx, long long trade_id,
     const struct t212_order *answer, struct order_result *res, tb_err *e)
 {
 	int dead = t212_order_state(answer) == T212_DEAD;
@@ -765,7 +585,7 @@ record_answer(struct orders_ctx *ctx, long long trade_id,
  * way the broker is not usable now: TB_EUNAVAIL (or rc's own code).
  */
 static int
-record_no_answer(struct orders_ctx *ctx, long long trade_id,
+record_no_answer(struct journal_ctx *ctx, long long trade_id,
     const struct send *s, enum order_outcome outcome, int rc,
     struct order_result *res, tb_err *e)
 {
@@ -800,7 +620,7 @@ record_no_answer(struct orders_ctx *ctx, long long trade_id,
  * quantity, value and sent_at) and return 1.  0 when there is no retry.
  */
 static int
-retry_fewer_decimals(struct orders_ctx *ctx, long long trade_id,
+retry_fewer_decimals(struct journal_ctx *ctx, long long trade_id,
     const struct send *s, const char *refusal, struct order_result *res,
     int *rc, tb_err *e)
 {
@@ -839,7 +659,7 @@ retry_fewer_decimals(struct orders_ctx *ctx, long long trade_id,
  * (401/403) is TB_ECONFIG.
  */
 static int
-record_refusal(struct orders_ctx *ctx, long long trade_id,
+record_refusal(struct journal_ctx *ctx, long long trade_id,
     const struct send *s, enum order_outcome outcome,
     const struct http_request *req, struct order_result *res, tb_err *e)
 {
@@ -872,7 +692,7 @@ record_refusal(struct orders_ctx *ctx, long long trade_id,
  * with fewer decimals, and record what the outcome proves (orders.h).
  */
 static int
-send_order(struct orders_ctx *ctx, struct send *s, long long trade_id,
+send_order(struct journal_ctx *ctx, struct send *s, long long trade_id,
     struct order_result *res, tb_err *e)
 {
 	struct http_request req;

@@ -44,4 +44,36 @@ enum price_verdict {
 enum price_verdict price_check(double price, double reference,
     const char *currency, char *why, size_t whysz);
 
+/* ---- A price and how EUR converts into its currency. */
+
+/*
+ * A quoted currency in upper case, minor units made explicit:
+ * "GBp", "GBX" and "GBx" -> "GBX" with *minor = 100 (pence per pound);
+ * "ZAc" -> "ZAC" and "ILA" -> "ILA" likewise; "USD" -> "USD", *minor 1.
+ * *major (4 bytes) gets the major currency ("GBP" for GBX).  Returns 0,
+ * or -1 when quoted is not a 3-letter code.
+ */
+int price_currency(const char *quoted, char norm[4], char major[4],
+    double *minor);
+
+/* A last price and how to convert EUR into its currency. */
+struct price_quote {
+	double price;		/* last price per share, in currency */
+	char currency[4];	/* normalised, "GBX" for pence */
+	double per_eur;		/* units of currency per EUR (pence for GBX) */
+	double price_eur;	/* price / per_eur */
+};
+
+/*
+ * Build a quote from a price in `quoted` currency and the conversion
+ * rates known (each NAN when unknown), in this order of preference:
+ * fx_major = units of the major currency per EUR (Yahoo's EURGBP=X close,
+ * times 100 for pence); eur_rate = units of the quoted currency per EUR
+ * (85 for GBp when EURGBP is 0.85); price / price_eur.  EUR needs none.
+ * Returns 0, or -1 with the reason in why.
+ */
+int price_quote_make(double price, const char *quoted, double fx_major,
+    double eur_rate, double price_eur, struct price_quote *q, char *why,
+    size_t whysz);
+
 #endif

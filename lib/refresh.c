@@ -33,7 +33,7 @@ refresh_fills(const struct refresh_input *in, struct refresh_result *out,
     tb_err *e)
 {
 	struct t212_client t212;
-	struct orders_ctx ctx;
+	struct journal_ctx ctx;
 	char day[11];
 	int rc, fd;
 
@@ -49,11 +49,11 @@ refresh_fills(const struct refresh_input *in, struct refresh_result *out,
 		lock_release(fd);
 		return rc;
 	}
-	if ((rc = orders_ctx_init(&ctx, in->db, &t212, NULL,
+	if ((rc = journal_ctx_init(&ctx, in->db, &t212, NULL,
 	    date_format(&in->date, day), 0, 0, e)) == 0) {
-		rc = orders_refresh(&ctx, &out->fills, e);
+		rc = journal_refresh(&ctx, &out->fills, e);
 		out->fills_read = ctx.have_broker;
-		orders_ctx_free(&ctx);
+		journal_ctx_free(&ctx);
 	}
 	t212_free(&t212);
 	lock_release(fd);

@@ -17,7 +17,7 @@
  *   4. fills: with T212_API_KEY, under the order journal's lock
  *      (journal.h), the broker's orders are read once and every
  *      'submitted' real order, and every fill not final yet, is refreshed
- *      (orders_refresh): after the closes, so that a fill in an account
+ *      (journal_refresh): after the closes, so that a fill in an account
  *      not in EUR is converted with the day's rate.  'pending' rows are
  *      left to tb-execute and tb-sell, which reconcile them before they
  *      send anything.
@@ -60,7 +60,7 @@ struct refresh_mark {
 
 struct refresh_result {
 	int fills_read;			/* the broker was asked */
-	struct orders_refreshed fills;
+	struct journal_refreshed fills;
 	struct refresh_mark *marks;	/* the symbols, then the pairs */
 	size_t nmarks;
 	size_t nsymbols;		/* of them instruments and benchmark */

@@ -30,7 +30,7 @@ struct run {
 	struct universe universe;
 	struct t212_client t212;
 	int have_t212;
-	struct orders_ctx orders;
+	struct journal_ctx orders;
 	int have_orders;
 	int journal_fd;
 	struct market_set quotes;
@@ -140,7 +140,7 @@ open_journal(struct run *r, tb_err *e)
 	if ((rc = instruments_universe(in->db, in->cfg, in->now, &r->universe,
 	    &source, why, sizeof why, e)) != 0)
 		return rc;
-	if ((rc = orders_ctx_init(&r->orders, in->db, r->have_t212 ?
+	if ((rc = journal_ctx_init(&r->orders, in->db, r->have_t212 ?
 	    &r->t212 : NULL, &r->universe, in->day, in->dry_run, in->force,
 	    e)) != 0)
 		return rc;
@@ -154,14 +154,14 @@ settle_journal(struct run *r, tb_err *e)
 	tb_err warn;
 	int rc;
 
-	if ((rc = orders_reconcile(&r->orders, &r->out->reconciled, e)) != 0) {
+	if ((rc = journal_reconcile(&r->orders, &r->out->reconciled, e)) != 0) {
 		if (rc == TB_ECONFIG && r->in->dry_run) {
 			log_warn("%s (a real run would fail)", e->msg);
 			return 0;
 		}
 		return rc;
 	}
-	if (r->have_t212 && (rc = orders_refresh(&r->orders,
+	if (r->have_t212 && (rc = journal_refresh(&r->orders,
 	    &r->out->refreshed, &warn)) != 0) {
 		if (rc == TB_EINTERNAL) {
 			*e = warn;
@@ -205,9 +205,9 @@ lost_sell(struct run *r, int *lost, tb_err *e)
 	int rc;
 
 	*lost = 0;
-	if ((rc = orders_broker_load(&r->orders, e)) != 0)
+	if ((rc = journal_broker_load(&r->orders, e)) != 0)
 		return rc;
-	*lost = orders_unclaimed(r->orders.broker, r->orders.nbroker,
+	*lost = journal_unclaimed(r->orders.broker, r->orders.nbroker,
 	    r->orders.claimed, r->broker_ticker, 1,
 	    r->orders.check_since) >= 0;
 	return 0;
@@ -402,7 +402,7 @@ sell_position(const struct sell_input *in, struct sell_result *out,
 	rc = run_sell(&r, e);
 	market_set_free(&r.quotes);
 	if (r.have_orders)
-		orders_ctx_free(&r.orders);
+		journal_ctx_free(&r.orders);
 	if (r.have_t212)
 		t212_free(&r.t212);
 	universe_free(&r.universe);

@@ -75,8 +75,8 @@ struct sell_result {
 	double held;			/* the LLM's position; NAN unknown */
 	double broker_held;		/* the broker's; NAN unknown or virtual */
 	double quantity;		/* shares to sell */
-	struct orders_reconciled reconciled;
-	struct orders_refreshed refreshed;
+	struct journal_reconciled reconciled;
+	struct journal_refreshed refreshed;
 	struct order_result real;	/* a real sell's outcome */
 	struct virtual_result virt;	/* a virtual one's */
 	char reason[512];		/* why refused; "" */

@@ -32,8 +32,8 @@ trades_virtual_fee(double value_eur, const char *quoted, const char *account,
 	double minor;
 
 	if (!isfinite(value_eur) || value_eur < 0 || !isfinite(fee_pct) ||
-	    fee_pct < 0 || orders_currency(quoted, norm, major, &minor) != 0 ||
-	    orders_currency(account, anorm, amajor, &minor) != 0)
+	    fee_pct < 0 || price_currency(quoted, norm, major, &minor) != 0 ||
+	    price_currency(account, anorm, amajor, &minor) != 0)
 		return MONEY_INVALID;
 	if (strcmp(major, amajor) == 0)
 		return 0;
@@ -83,7 +83,7 @@ no_quote(const struct market_quote *now, struct virtual_result *res)
 static void
 size_virtual(const struct virtual_book *b, struct virtual_result *res)
 {
-	struct orders_quote q;
+	struct price_quote q;
 	money_cents value;
 	char why[300];
 
@@ -91,7 +91,7 @@ size_virtual(const struct virtual_book *b, struct virtual_result *res)
 		no_quote(b->now, res);
 		return;
 	}
-	if (orders_make_quote(b->now->price, b->now->currency, NAN,
+	if (price_quote_make(b->now->price, b->now->currency, NAN,
 	    b->now->eur_rate, b->now->price_eur, &q, why, sizeof why) != 0) {
 		snprintf(res->reason, sizeof res->reason, "%s", why);
 		return;

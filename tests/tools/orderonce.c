@@ -36,7 +36,7 @@ fail(const tb_err *e)
 static int
 prepare(struct tb_config *cfg, sqlite3 *db, const char *date,
     const char *ticker, struct universe *u, struct t212_client *reads,
-    struct orders_ctx *ctx, struct market_set *quotes, tb_err *e)
+    struct journal_ctx *ctx, struct market_set *quotes, tb_err *e)
 {
 	enum universe_source source;
 	const char *symbols[1] = { ticker };
@@ -48,9 +48,9 @@ prepare(struct tb_config *cfg, sqlite3 *db, const char *date,
 	    (rc = instruments_universe(db, cfg, now, u, &source, why,
 	    sizeof why, e)) != 0 ||
 	    (rc = t212_init(reads, cfg, e)) != 0 ||
-	    (rc = orders_ctx_init(ctx, db, reads, u, date, 0, 1, e)) != 0 ||
-	    (rc = orders_broker_load(ctx, e)) != 0 ||
-	    (rc = orders_gate_load(ctx, "claude", cfg->daily_budget_eur, "",
+	    (rc = journal_ctx_init(ctx, db, reads, u, date, 0, 1, e)) != 0 ||
+	    (rc = journal_broker_load(ctx, e)) != 0 ||
+	    (rc = journal_gate_load(ctx, "claude", cfg->daily_budget_eur, "",
 	    NAN, NAN, e)) != 0)
 		return rc;
 	return market_fetch_now(cfg, symbols, NULL, 1, NULL, 0, quotes, e);
@@ -62,7 +62,7 @@ main(int argc, char *argv[])
 	struct tb_config cfg;
 	struct universe u;
 	struct t212_client reads, orders;
-	struct orders_ctx ctx;
+	struct journal_ctx ctx;
 	struct market_set quotes;
 	struct order_result res;
 	char *order_url;
@@ -95,7 +95,7 @@ main(int argc, char *argv[])
 	cfg.t212_base_url = order_url;
 	t212_free(&orders);
 	t212_free(&reads);
-	orders_ctx_free(&ctx);
+	journal_ctx_free(&ctx);
 	market_set_free(&quotes);
 	universe_free(&u);
 	db_close(db);

@@ -64,32 +64,32 @@ test_currency(void)
 	char norm[4], major[4];
 	double minor;
 
-	CHECK(orders_currency("GBp", norm, major, &minor) == 0 &&
+	CHECK(price_currency("GBp", norm, major, &minor) == 0 &&
 	    strcmp(norm, "GBX") == 0 && strcmp(major, "GBP") == 0 &&
 	    minor == 100, "GBp is pence: GBX, 100 per GBP");
-	CHECK(orders_currency("GBX", norm, major, &minor) == 0 &&
+	CHECK(price_currency("GBX", norm, major, &minor) == 0 &&
 	    strcmp(norm, "GBX") == 0 && minor == 100, "GBX is pence");
-	CHECK(orders_currency("GBP", norm, major, &minor) == 0 &&
+	CHECK(price_currency("GBP", norm, major, &minor) == 0 &&
 	    strcmp(norm, "GBP") == 0 && minor == 1, "GBP is pounds");
-	CHECK(orders_currency("ZAc", norm, major, &minor) == 0 &&
+	CHECK(price_currency("ZAc", norm, major, &minor) == 0 &&
 	    strcmp(major, "ZAR") == 0 && minor == 100, "ZAc is cents");
-	CHECK(orders_currency("usd", norm, major, &minor) == 0 &&
+	CHECK(price_currency("usd", norm, major, &minor) == 0 &&
 	    strcmp(norm, "USD") == 0 && minor == 1, "lower case USD");
-	CHECK(orders_currency("EURO", norm, major, &minor) == -1,
+	CHECK(price_currency("EURO", norm, major, &minor) == -1,
 	    "4 letters refused");
-	CHECK(orders_currency("U$D", norm, major, &minor) == -1,
+	CHECK(price_currency("U$D", norm, major, &minor) == -1,
 	    "non-letters refused");
-	CHECK(orders_currency(NULL, norm, major, &minor) == -1, "NULL refused");
+	CHECK(price_currency(NULL, norm, major, &minor) == -1, "NULL refused");
 }
 
 static void
 test_quotes(void)
 {
-	struct orders_quote q;
+	struct price_quote q;
 	char why[128];
 
 	/* SHEL.L: 2650 GBp, EURGBP 0.85 -> 85 pence per EUR. */
-	CHECK(orders_make_quote(2650, "GBp", 0.85, NAN, NAN, &q, why,
+	CHECK(price_quote_make(2650, "GBp", 0.85, NAN, NAN, &q, why,
 	    sizeof why) == 0, "GBp quote with the FX row");
 	CHECK_NUM(q.per_eur, 85, 1e-9, "85 pence per EUR");
 	CHECK_STR(q.currency, "GBX", "quote currency GBX");
@@ -101,19 +101,19 @@ test_quotes(void)
 	    "not 0.0064 (GBP divided by a price in pence)");
 
 	/* market_data.eur_rate is used when there is no FX row. */
-	CHECK(orders_make_quote(2650, "GBp", NAN, 85, NAN, &q, why,
+	CHECK(price_quote_make(2650, "GBp", NAN, 85, NAN, &q, why,
 	    sizeof why) == 0 && fabs(q.per_eur - 85) < 1e-9,
 	    "eur_rate (pence per EUR) when no FX row");
 	/* Last resort: price / price_eur. */
-	CHECK(orders_make_quote(227.56, "USD", NAN, NAN, 210.2948, &q, why,
+	CHECK(price_quote_make(227.56, "USD", NAN, NAN, 210.2948, &q, why,
 	    sizeof why) == 0 && fabs(q.per_eur - 227.56 / 210.2948) < 1e-12,
 	    "price / price_eur as the rate");
 	/* The FX row wins over the other two. */
-	CHECK(orders_make_quote(227.56, "USD", 1.0821, 2.0, 1.0, &q, why,
+	CHECK(price_quote_make(227.56, "USD", 1.0821, 2.0, 1.0, &q, why,
 	    sizeof why) == 0 && q.per_eur == 1.0821, "FX row preferred");
 	CHECK_NUM(orders_quantity(20, &q, 4), 0.0951, 1e-12,
 	    "20 EUR of AAPL at 227.56 USD, EURUSD 1.0821: 0.0951");
-	CHECK(orders_make_quote(700, "EUR", NAN, NAN, NAN, &q, why,
+	CHECK(price_quote_make(700, "EUR", NAN, NAN, NAN, &q, why,
 	    sizeof why) == 0 && q.per_eur == 1 && q.price_eur == 700,
 	    "EUR needs no rate");
 	CHECK_NUM(orders_quantity(40, &q, 4), 0.0571, 1e-12,
@@ -121,15 +121,15 @@ test_quotes(void)
 	CHECK_NUM(orders_quantity(40, &q, 0), 0, 1e-12,
 	    "at 0 decimals 40 EUR of a 700 EUR share is 0");
 
-	CHECK(orders_make_quote(100, "USD", NAN, NAN, NAN, &q, why,
+	CHECK(price_quote_make(100, "USD", NAN, NAN, NAN, &q, why,
 	    sizeof why) == -1 && strcmp(why, "no EURUSD exchange rate") == 0,
 	    "no rate at all: refused with the reason");
-	CHECK(orders_make_quote(0, "EUR", NAN, NAN, NAN, &q, why,
+	CHECK(price_quote_make(0, "EUR", NAN, NAN, NAN, &q, why,
 	    sizeof why) == -1 && strcmp(why, "no market price") == 0,
 	    "price 0 refused");
-	CHECK(orders_make_quote(NAN, "EUR", NAN, NAN, NAN, &q, why,
+	CHECK(price_quote_make(NAN, "EUR", NAN, NAN, NAN, &q, why,
 	    sizeof why) == -1, "NaN price refused");
-	CHECK(orders_make_quote(10, "XX", 1, NAN, NAN, &q, why,
+	CHECK(price_quote_make(10, "XX", 1, NAN, NAN, &q, why,
 	    sizeof why) == -1, "bad currency refused");
 	q.price = 100;
 	q.per_eur = 1;
@@ -171,7 +171,7 @@ static void
 test_match(void)
 {
 	time_t sent = 1795450000;
-	struct orders_pending row = { 7, "ASMLa_EQ", 0, 0.0571, sent };
+	struct journal_pending row = { 7, "ASMLa_EQ", 0, 0.0571, sent };
 	struct t212_order list[8];
 	unsigned char claimed[8] = { 0 };
 
@@ -180,22 +180,22 @@ test_match(void)
 	list[2] = order("3", "ASMLa_EQ", 0, 0.0572, sent + 1, "API");
 	list[3] = order("4", "ASML_US_EQ", 0, 0.0571, sent + 1, "API");
 	list[4] = order("5", "ASMLa_EQ", 0, 0.0571, sent + 1, "WEB");
-	CHECK(orders_match(&row, list, 5, claimed) == -1, "too old, other "
+	CHECK(journal_match(&row, list, 5, claimed) == -1, "too old, other "
 	    "side, other quantity, other ticker, not from the API: no match");
 	list[5] = order("6", "ASMLa_EQ", 0, 0.0571 + 1e-12, sent + 5, "API");
 	list[6] = order("7", "ASMLa_EQ", 0, 0.0571, sent - 60, "");
-	CHECK(orders_match(&row, list, 7, claimed) == 6, "within the clock "
+	CHECK(journal_match(&row, list, 7, claimed) == 6, "within the clock "
 	    "skew and without initiatedFrom: the earliest created matches");
 	claimed[6] = 1;
-	CHECK(orders_match(&row, list, 7, claimed) == 5, "a claimed order is "
+	CHECK(journal_match(&row, list, 7, claimed) == 5, "a claimed order is "
 	    "not taken twice; 1e-12 shares off still matches");
 	claimed[5] = 1;
-	CHECK(orders_match(&row, list, 7, claimed) == -1, "all claimed: none");
+	CHECK(journal_match(&row, list, 7, claimed) == -1, "all claimed: none");
 	list[7] = order("8", "ASMLa_EQ", 0, 0.0571, 0, "API");
-	CHECK(orders_match(&row, list + 7, 1, NULL) == -1,
+	CHECK(journal_match(&row, list + 7, 1, NULL) == -1,
 	    "an order without createdAt is never assumed ours");
 	row.sell = 1;
-	CHECK(orders_match(&row, list, 2, NULL) == 1, "a sell matches a sell");
+	CHECK(journal_match(&row, list, 2, NULL) == 1, "a sell matches a sell");
 }
 
 static void
@@ -354,24 +354,24 @@ test_outcome(void)
 static void
 test_size(void)
 {
-	struct orders_quote q;
+	struct price_quote q;
 	char why[64];
 	double s;
 
-	orders_make_quote(700, "EUR", NAN, NAN, NAN, &q, why, sizeof why);
+	price_quote_make(700, "EUR", NAN, NAN, NAN, &q, why, sizeof why);
 	CHECK(orders_size(4000, &q, 4) == 0.0571 &&
 	    orders_value(0.0571, &q) == 3997, "40 EUR of a 700 EUR share: "
 	    "0.0571 worth 39.97");
-	orders_make_quote(3, "EUR", NAN, NAN, NAN, &q, why, sizeof why);
+	price_quote_make(3, "EUR", NAN, NAN, NAN, &q, why, sizeof why);
 	/* 0.1 / 0.3 etc.: 3333 cents at 3 EUR is 11.11 shares = 33.33. */
 	CHECK(orders_size(3333, &q, 2) == 11.11 &&
 	    orders_value(11.11, &q) <= 3333, "33.33 EUR at 3 EUR: 11.11");
-	orders_make_quote(0.07, "EUR", NAN, NAN, NAN, &q, why, sizeof why);
+	price_quote_make(0.07, "EUR", NAN, NAN, NAN, &q, why, sizeof why);
 	s = orders_size(100, &q, 0);
 	CHECK(s == 14 && orders_value(s, &q) == 98, "1 EUR at 0.07: 14 "
 	    "shares, 0.98");
 	/* A price a hair above a cent boundary must not round past it. */
-	orders_make_quote(10.000001, "EUR", NAN, NAN, NAN, &q, why, sizeof why);
+	price_quote_make(10.000001, "EUR", NAN, NAN, NAN, &q, why, sizeof why);
 	s = orders_size(1000, &q, 0);
 	CHECK(s == 0, "10.00 EUR at 10.000001: 1 share would be 10.01 "
 	    "rounded up: none");
@@ -379,7 +379,7 @@ test_size(void)
 	CHECK(s > 0 && orders_value(s, &q) <= 2000, "with decimals: within "
 	    "the amount (%.4f)", s);
 	/* GBX: 35 EUR at 2706.29 pence, 85.2 pence per EUR. */
-	orders_make_quote(2706.29, "GBp", 0.852, NAN, NAN, &q, why, sizeof why);
+	price_quote_make(2706.29, "GBp", 0.852, NAN, NAN, &q, why, sizeof why);
 	s = orders_size(3500, &q, 4);
 	CHECK(s == 1.1018 && orders_value(s, &q) <= 3500,
 	    "35 EUR of SHEL.L in pence: 1.1018 shares");
@@ -402,22 +402,22 @@ test_unclaimed(void)
 	o[1] = order("2", "AAPL_US_EQ", 0, 0.2, day + 200, "API");
 	o[2] = order("3", "AAPL_US_EQ", 1, 0.2, day + 300, "API");
 	o[3] = order("4", "MSFT_US_EQ", 0, 0.2, day - 100, "API");
-	CHECK(orders_unclaimed(o, 4, claimed, "AAPL_US_EQ", 0, day) == 1,
+	CHECK(journal_unclaimed(o, 4, claimed, "AAPL_US_EQ", 0, day) == 1,
 	    "the newest unclaimed buy of the instrument");
 	claimed[1] = 1;
-	CHECK(orders_unclaimed(o, 4, claimed, "AAPL_US_EQ", 0, day) == 0,
+	CHECK(journal_unclaimed(o, 4, claimed, "AAPL_US_EQ", 0, day) == 0,
 	    "a claimed one does not count");
 	claimed[0] = 1;
-	CHECK(orders_unclaimed(o, 4, claimed, "AAPL_US_EQ", 0, day) == -1,
+	CHECK(journal_unclaimed(o, 4, claimed, "AAPL_US_EQ", 0, day) == -1,
 	    "all claimed: none (a sell is another side)");
-	CHECK(orders_unclaimed(o, 4, claimed, "MSFT_US_EQ", 0, day) == -1,
+	CHECK(journal_unclaimed(o, 4, claimed, "MSFT_US_EQ", 0, day) == -1,
 	    "created before the window: none");
 	snprintf(o[3].initiated_from, sizeof o[3].initiated_from, "WEB");
-	CHECK(orders_unclaimed(o, 4, NULL, "MSFT_US_EQ", 0, day - 200) == -1,
+	CHECK(journal_unclaimed(o, 4, NULL, "MSFT_US_EQ", 0, day - 200) == -1,
 	    "an order made in the app is not tb's");
 	o[3].initiated_from[0] = '\0';
 	o[3].created_at = 0;
-	CHECK(orders_unclaimed(o, 4, NULL, "MSFT_US_EQ", 0, day) == 3,
+	CHECK(journal_unclaimed(o, 4, NULL, "MSFT_US_EQ", 0, day) == 3,
 	    "no origin and no creation time: cannot be ruled out");
 }
 
