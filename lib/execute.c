@@ -16,6 +16,7 @@
 #include "log.h"
 #include "market.h"
 #include "money.h"
+#include "util.h"
 
 /* A pick as read from daily_picks. */
 struct pick {
@@ -99,16 +100,13 @@ load_picks(sqlite3 *db, const char *date, const char *llm, struct pick **out,
 	db_bind_text(st, 1, date);
 	db_bind_text(st, 2, llm);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((grown = reallocarray(arr, cap, sizeof *arr)) ==
-			    NULL) {
-				sqlite3_finalize(st);
-				free(arr);
-				return tb_errf(e, TB_EINTERNAL, "out of memory");
-			}
-			arr = grown;
+		if ((grown = util_grow(arr, &cap, *n + 1, sizeof *arr)) ==
+		    NULL) {
+			sqlite3_finalize(st);
+			free(arr);
+			return tb_errf(e, TB_EINTERNAL, "out of memory");
 		}
+		arr = grown;
 		memset(&arr[*n], 0, sizeof arr[*n]);
 		arr[*n].id = sqlite3_column_int64(st, 0);
 		snprintf(arr[*n].ticker, sizeof arr[*n].ticker, "%s",

@@ -1142,9 +1142,3 @@ http_backoff_scale(void)
 {
 	return backoff_scale();
 }
-
-double
-http_monotonic_ms(void)
-{
-	return monotonic_now() * 1000.0;
-}

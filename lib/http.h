@@ -169,9 +169,6 @@ const char *http_header(const struct http_request *r, const char *name,
 /* TB_HTTP_BACKOFF_SCALE (see Retries above), 1 when unset or invalid. */
 double http_backoff_scale(void);
 
-/* Milliseconds of the monotonic clock. */
-double http_monotonic_ms(void);
-
 /*
  * The backoff before retry n (0 for the first) of the retry policy above:
  * 0.5 s * 2^n capped at 8 s, minus up to 25 % jitter, times

@@ -19,6 +19,7 @@
 #include "db.h"
 #include "lock.h"
 #include "log.h"
+#include "util.h"
 
 /* Whether the broker's order o may be one tb sent (API, or not said). */
 static int
@@ -398,6 +399,7 @@ journal_filled(struct journal_ctx *ctx, const struct journal_row *row,
 	return 0;
 }
 
+/* A copy of column i's text, "" for NULL (the journal compares them). */
 static char *
 dup_text(sqlite3_stmt *st, int i)
 {
@@ -447,13 +449,10 @@ rows_read(sqlite3 *db, enum trade_status status, struct journal_row **rows,
 	db_bind_text(st, 1, trade_status_name(status));
 	db_bind_text(st, 2, fill_cutoff(since));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((grown = reallocarray(arr, cap, sizeof *arr)) ==
-			    NULL)
-				goto nomem;
-			arr = grown;
-		}
+		if ((grown = util_grow(arr, &cap, *n + 1, sizeof *arr)) ==
+		    NULL)
+			goto nomem;
+		arr = grown;
 		if (row_read(st, &arr[(*n)++]) != 0)
 			goto nomem;
 	}

@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "util.h"
 
 #define T212_API_PREFIX		"/api/v0"
 /* Never sleep longer than this for a rate limit (the slowest is 1/50 s). */
@@ -694,7 +695,7 @@ order_gap(const struct t212_client *c)
 
 	if (c->last_order_ms <= 0)
 		return;
-	wait_ms = (T212_ORDER_GAP_MS - (http_monotonic_ms() -
+	wait_ms = (T212_ORDER_GAP_MS - ((double)util_now_ms() -
 	    c->last_order_ms)) * http_backoff_scale();
 	if (wait_ms <= 0)
 		return;
@@ -737,7 +738,7 @@ t212_market_order(struct t212_client *c, const char *ticker,
 	order_gap(c);
 	rc = t212_request(c, "POST", "/equity/orders/market", text, 0, req,
 	    e);
-	c->last_order_ms = http_monotonic_ms();
+	c->last_order_ms = (double)util_now_ms();
 	free(text);
 	if (rc != 0)
 		return rc;
@@ -757,15 +758,10 @@ orders_append(struct t212_order **arr, size_t *n, size_t *cap,
     const struct t212_order *o)
 {
 	struct t212_order *grown;
-	size_t ncap;
 
-	if (*n == *cap) {
-		ncap = *cap ? *cap * 2 : 16;
-		if ((grown = reallocarray(*arr, ncap, sizeof **arr)) == NULL)
-			return -1;
-		*arr = grown;
-		*cap = ncap;
-	}
+	if ((grown = util_grow(*arr, cap, *n + 1, sizeof **arr)) == NULL)
+		return -1;
+	*arr = grown;
 	(*arr)[(*n)++] = *o;
 	return 0;
 }
