@@ -184,12 +184,19 @@ trade() {
 	[ "$(tb_sql "SELECT group_concat(status) FROM trades")" = "skipped,skipped" ]
 }
 
-@test "a 429 is waited out and the order goes through once" {
+@test "a 429 on an order: sent once, failed unsent; --force places each once" {
 	standard_day
 	reset=$(( $(date +%s) + 1 ))
 	fake_fault t212 "$ORDERS" status=429 times=1 \
 	    header.x-ratelimit-remaining=0 header.x-ratelimit-reset=$reset
 	run --separate-stderr tb-execute
+	[ "$status" -eq 69 ]
+	# An order is never sent twice by the HTTP layer, not even after a 429.
+	[ "$(fake_count t212 "$ORDERS")" = 1 ]
+	[ "$(trade "ticker = 'ASML.AS'" "status, broker_order_id IS NULL")" = "failed|1" ]
+	[[ "$(trade "ticker = 'ASML.AS'" error)" == "not sent: "*"HTTP 429 after 1 attempt"* ]]
+	[ "$(fake_state t212.history | jq length)" = 0 ]
+	run --separate-stderr tb-execute --force
 	assert_success
 	[ "$(json_field .placed)" = 4 ]
 	[ "$(fake_count t212 "$ORDERS")" = 5 ]

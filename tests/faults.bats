@@ -401,10 +401,16 @@ journal_agrees() {
 	done
 }
 
-@test "t212 orders: 429 with Retry-After is waited out, one order each" {
+@test "t212 orders: a 429 is not resent; the order fails unsent, --force places each once" {
 	seed_approved_day "$EXEC_DAY"
 	fake_fault t212 "$ORDERS\$" status=429 times=1 header.Retry-After=1
 	execute
+	[ "$status" -eq 69 ]
+	says t212
+	[ "$(fake_count t212 "$ORDERS")" = 1 ]
+	[ "$(tb_sql "SELECT status FROM trades WHERE ticker = 'ASML.AS'")" = failed ]
+	[ "$(fake_state t212.history | jq length)" = 0 ]
+	execute --force
 	assert_success
 	[ "$(json_field .placed)" = 2 ]
 	[ "$(fake_count t212 "$ORDERS")" = 3 ]

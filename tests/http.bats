@@ -192,16 +192,43 @@ closed_port() {
 	[ "$(fake_count t212)" = 3 ]
 }
 
-@test "429 on a non-idempotent POST is retried" {
-	fake_fault t212 '^/api/v0/equity/orders/market$' status=429 times=1
-	fake_fault t212 '^/api/v0/equity/orders/market$' status=200 \
-	    body='{"id":1}'
-	run --separate-stderr "$HTTPGET" -X POST --non-idempotent -d '{}' \
+# ORDER: a POST to the fake broker that is not idempotent, as an order is.
+order_post() {
+	run --separate-stderr "$HTTPGET" --service t212 -X POST --non-idempotent \
+	    -H 'Content-Type: application/json' -d '{"ticker":"AAPL_US_EQ"}' \
+	    "$@" "$TB_T212_BASE_URL/api/v0/equity/orders/market"
+}
+
+@test "429, 408 or 503 on a non-idempotent POST: sent exactly once" {
+	for code in 429 408 503; do
+		fake_clear
+		fake_fault t212 '^/api/v0/equity/orders/market$' \
+		    status=$code header.Retry-After=0 times=1
+		fake_fault t212 '^/api/v0/equity/orders/market$' status=200 \
+		    body='{"id":1}'
+		before=$(fake_count t212)
+		order_post
+		assert_failure 69
+		[ "$(field .status)" = "$code" ]
+		[ "$(field .attempts)" = 1 ]
+		[ "$(fake_count t212)" = $((before + 1)) ]
+		[[ "$(field .error)" == *"failed: HTTP $code after 1 attempt" ]]
+	done
+}
+
+@test "a classifier cannot make a non-idempotent POST go twice" {
+	fake_fault t212 '^/api/v0/equity/orders/market$' status=200 body=busy
+	order_post --retry-if-body busy
+	assert_failure 69
+	[ "$(field .attempts)" = 1 ]
+	[ "$(fake_count t212)" = 1 ]
+	[[ "$(field .error)" == *"failed: HTTP 200 not accepted after 1 attempt" ]]
+	# The same classifier does retry an idempotent request.
+	run --separate-stderr "$HTTPGET" --retry-if-body busy \
 	    "$TB_T212_BASE_URL/api/v0/equity/orders/market"
-	assert_success
-	[ "$(field .status)" = 200 ]
-	[ "$(field .attempts)" = 2 ]
-	[ "$(fake_count t212)" = 2 ]
+	assert_failure 69
+	[ "$(field .attempts)" = 3 ]
+	[ "$(fake_count t212)" = 4 ]
 }
 
 @test "a connection closed without an answer: GET retried, POST not" {
@@ -259,10 +286,12 @@ closed_port() {
 	[ "$(field .transport_error)" = 7 ]
 
 	# The server never got it, so sending again is safe.
-	run --separate-stderr "$HTTPGET" -X POST --non-idempotent -d '{}' \
+	run --separate-stderr "$HTTPGET" -v -X POST --non-idempotent -d '{}' \
 	    "http://127.0.0.1:$port/v1/x"
 	assert_failure 69
 	[ "$(field .attempts)" = 3 ]
+	[ "$(field .connected)" = false ]
+	[ "$(grep -c 'connection refused from POST .*; retry [12] of 2' <<<"$stderr")" = 2 ]
 }
 
 @test "size cap: the default 8 MiB stops an oversize answer" {
