@@ -294,6 +294,19 @@ order_post() {
 	[ "$(grep -c 'connection refused from POST .*; retry [12] of 2' <<<"$stderr")" = 2 ]
 }
 
+@test "a failed TLS handshake: nothing was sent, so even a POST retries" {
+	# The fake speaks plain HTTP: curl's ClientHello gets no TLS answer.
+	run --separate-stderr "$HTTPGET" -v --retries 1 -X POST --non-idempotent \
+	    -d '{}' "https://127.0.0.1:$FAKE_PORT/t212/api/v0/equity/orders/market"
+	assert_failure 69
+	[ "$(field .transport_error)" = 35 ]
+	[ "$(field .connected)" = false ]
+	[ "$(field .attempts)" = 2 ]
+	[ "$(grep -c 'retry 1 of 1' <<<"$stderr")" = 1 ]
+	# No request reached the fake's services.
+	[ "$(fake_count t212)" = 0 ]
+}
+
 @test "size cap: the default 8 MiB stops an oversize answer" {
 	fake_fault yahoo "^$CHART\$" mode=oversize
 	run --separate-stderr "$HTTPGET" --service yahoo "$URL"
