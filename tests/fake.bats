@@ -310,7 +310,7 @@ now_ms() {
 }
 
 @test "concurrent requests overlap" {
-	fake_fault yahoo chart mode=pass delay=2
+	fake_fault yahoo chart mode=pass hold=2
 	curl -sS -o /dev/null "$TB_YAHOO_BASE_URL/v8/finance/chart/AAPL" &
 	local p1=$!
 	curl -sS -o /dev/null "$TB_YAHOO_BASE_URL/v8/finance/chart/NVDA" &
@@ -319,8 +319,68 @@ now_ms() {
 	wait "$p2"
 	run fake_requests yahoo
 	assert_equal "$(jq -s 'length' <<<"$output")" 2
-	# Both arrived before either was answered.
+	# Both arrived before either was answered, by the clock and by ticks.
 	assert_equal "$(jq -s '(map(.arrived_at) | max) < (map(.answered_at) | min)' <<<"$output")" true
+	assert_equal "$(jq -s '(map(.arrived_tick) | max) < (map(.answered_tick) | min)' <<<"$output")" true
+}
+
+@test "fault hold: answers wait for N arrivals, or for the delay as a safety net" {
+	fake_fault yahoo chart mode=pass hold=3 delay=30
+	local pids=() sym
+	for sym in AAPL NVDA MSFT; do
+		curl -sS -o /dev/null "$TB_YAHOO_BASE_URL/v8/finance/chart/$sym" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	run fake_requests yahoo
+	assert_equal "$(jq -s 'map(.status) | unique' <<<"$output" | jq -c .)" '[200]'
+	assert_equal "$(jq -s '(map(.arrived_tick) | max) < (map(.answered_tick) | min)' <<<"$output")" true
+	# Past N the rule holds nothing more.
+	call "$TB_YAHOO_BASE_URL/v8/finance/chart/AAPL"
+	assert_equal "$CODE" 200
+	# One of two: answered once the delay is over.
+	fake_clear
+	fake_fault t212 'account/summary' status=503 hold=2 delay=0.5
+	local t0 t1
+	t0=$(now_ms)
+	t212 GET account/summary
+	t1=$(now_ms)
+	assert_equal "$CODE" 503
+	assert [ $((t1 - t0)) -ge 500 ]
+	run fake_fault yahoo chart hold=0
+	assert_failure
+	run fake_fault yahoo chart hold=2 mode=hang
+	assert_failure
+}
+
+@test "ticks: a request sent after an answer arrived has a later tick" {
+	call "$TB_YAHOO_BASE_URL/v8/finance/chart/AAPL"
+	fake_fault t212 'account/summary' mode=refuse times=1
+	run curl -sS -u k:s "$TB_T212_BASE_URL/api/v0/equity/account/summary"
+	call "$TB_YAHOO_BASE_URL/v8/finance/chart/NVDA"
+	run fake_requests
+	assert_equal "$(jq -sc 'map([.arrived_tick, .answered_tick])' <<<"$output")" \
+	    '[[1,2],[3,4],[5,6]]'
+}
+
+@test "fake_clear starts every rate-limit window afresh" {
+	fake_set t212.enforce_limits=true 't212.limits={"orders/market":[1,60]}'
+	buy AAPL_US_EQ 0.01
+	assert_equal "$CODE" 200
+	buy AAPL_US_EQ 0.01
+	assert_equal "$CODE" 429
+	fake_clear
+	buy AAPL_US_EQ 0.01
+	assert_equal "$CODE" 200
+	local i
+	for i in 1 2 3 4 5; do
+		call -A x "$TB_REDDIT_AUTH_URL/r/stocks/new.json"
+	done
+	fake_clear
+	call -A x -D "$BATS_TEST_TMPDIR/h" "$TB_REDDIT_AUTH_URL/r/stocks/new.json"
+	assert_equal "$CODE" 200
+	run grep -i '^X-Ratelimit-Used: 1' "$BATS_TEST_TMPDIR/h"
+	assert_success
 }
 
 # ---- Trading 212

@@ -114,7 +114,7 @@ fake_control() {
 
 # fake_fault SERVICE PATH_REGEX [key=value...]: add a fault rule.  Keys are
 # those of POST /_control/fault (status, mode, delay, times, body, method,
-# query, apply, size); header.NAME=VALUE adds a response header; a value
+# query, apply, size, hold); header.NAME=VALUE adds a response header; a value
 # @FILE is read from FILE.  Numbers and true/false are sent as JSON.
 fake_fault() {
 	local json kv key val
@@ -148,7 +148,8 @@ fake_fault() {
 	fake_control POST fault "$json" >/dev/null
 }
 
-# fake_clear: remove every fault rule.
+# fake_clear: remove every fault rule and start every rate-limit window
+# afresh.
 fake_clear() {
 	fake_control POST clear >/dev/null
 }
