@@ -210,8 +210,8 @@ wait_for() {
 	at_terminal 'r\n'
 	assert_success
 	assert_output --partial "evil ]0;pwned [2J done"
-	! grep -q $'\e' <<< "$output"
-	! grep -q $'\a' <<< "$output"
+	refute_output --partial $'\e'
+	refute_output --partial $'\a'
 }
 
 @test "the picks changing while shown refuses the answer (65), nothing stored" {

@@ -532,8 +532,8 @@ t3_psto00099" ]
 	for s in "$SECRET_ID" "$SECRET" "$T212_KEY"; do
 		[[ "$output" != *"$s"* ]]
 		[[ "$stderr" != *"$s"* ]]
-		! grep -q -- "$s" "$TB_HOME/tb.db"
 	done
+	refute_stored "$SECRET_ID" "$SECRET" "$T212_KEY"
 	token=$(jq -r .access_token "$TB_ROOT/tests/fixtures/reddit/token.json")
 	[[ "$stderr" != *"$token"* ]]
 }

@@ -552,9 +552,8 @@ NVDA|33.33|33.33" ]
 	for key in "$CLAUDE_KEY" "$MINIMAX_KEY"; do
 		[[ "$output" != *"$key"* ]]
 		[[ "$stderr" != *"$key"* ]]
-		! sqlite3 "$TB_HOME/tb.db" .dump | grep -qF "$key"
-		! grep -rqF "$key" "$TB_HOME"
 	done
+	refute_stored "$CLAUDE_KEY" "$MINIMAX_KEY"
 }
 
 @test "--help and the manual page list the same options" {

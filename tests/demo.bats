@@ -13,5 +13,6 @@ load helpers
 	assert_line --regexp 'orders placed [1-9][0-9]*, skipped 0, failed 0, unknown 0; virtual booked [1-9]'
 	[[ "$stderr" == *"== tb-daily --date 2026-03-30 --collect-rounds 3 --no-approval"* ]]
 	# Its fake services are gone afterwards.
-	! pgrep -f "fake.py --state $BATS_TEST_TMPDIR" > /dev/null
+	run pgrep -f "fake.py --state $BATS_TEST_TMPDIR"
+	assert_failure 1
 }
