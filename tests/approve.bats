@@ -4,6 +4,8 @@
 # second process in the database.  Monday 2026-03-30: claude is the main
 # trader (three picks), minimax the virtual one (two picks).
 
+# Each test runs in its own process: what one exports is meant to stay in it.
+# shellcheck disable=SC2030,SC2031
 load helpers
 
 DAY=2026-03-30
@@ -62,8 +64,8 @@ approval() {
 
 # Wait until FILE contains TEXT (at most 5 s).
 wait_for() {
-	local i
-	for i in $(seq 100); do
+	local _
+	for _ in $(seq 100); do
 		grep -q "$2" "$1" 2>/dev/null && return 0
 		sleep 0.05
 	done
@@ -236,6 +238,7 @@ wait_for() {
 	[ "$(json_field .decided_by)" = flag ]
 	[ "$(json_field .amount_eur)" = 65 ]
 	[ "$(approval)" = "subset|1,3|flag" ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" == *"Approved 1 (ASML.AS), 3 (NVDA) of claude"* ]]
 
 	run --separate-stderr tb-approve --date "$DAY" --none --force
@@ -430,6 +433,7 @@ wait_for() {
 piped() {
 	local input=$1
 	shift
+	# shellcheck disable=SC2016  # the inner bash expands them
 	run --separate-stderr bash -c 'printf "%b" "$1" | tb-approve --date "$2" "${@:3}"' _ \
 	    "$input" "$DAY" "$@"
 }
@@ -687,13 +691,13 @@ piped() {
 	run tb-approve --help
 	assert_success
 	local opt
-	for opt in $(grep -o -- '--[a-z][a-z-]*' <<< "$output" | sort -u); do
+	while read -r opt; do
 		grep -q -- "Fl ${opt#-}" "$TB_ROOT/bin/tb-approve.1" ||
 		    { echo "$opt is not in tb-approve.1"; false; }
-	done
-	for opt in $(sed -n 's/^\.It Fl -\([a-z-]*\).*/\1/p' "$TB_ROOT/bin/tb-approve.1"); do
+	done < <(grep -o -- '--[a-z][a-z-]*' <<< "$output" | sort -u)
+	while read -r opt; do
 		[[ "$output" == *"--$opt"* ]] || { echo "--$opt is not in --help"; false; }
-	done
+	done < <(sed -n 's/^\.It Fl -\([a-z-]*\).*/\1/p' "$TB_ROOT/bin/tb-approve.1")
 	run tb-approve --version
 	assert_success
 	assert_output --regexp '^tb-approve [0-9]'

@@ -213,7 +213,7 @@ AIR.PA|pending|0" ]
 # ---- migrations and other writers
 
 @test "killed while creating and migrating a database: the next start finishes it" {
-	versions=$(ls "$TB_ROOT"/sql/[0-9][0-9][0-9]_*.sql | wc -l)
+	versions=$(find "$TB_ROOT/sql" -name '[0-9][0-9][0-9]_*.sql' | wc -l)
 	for delay in 0.001 0.005 0.01 0.02 0.04; do
 		rm -rf "$TB_HOME"
 		bg tb-status --date $MONDAY

@@ -122,6 +122,7 @@ $(chain_line 10 17 1-5 17:10)
 @test "invalid or duplicate times are configuration errors naming the key" {
 	TB_SCHEDULER_EXECUTE_TIME=5pm run --separate-stderr tb-cron
 	[ "$status" -eq 78 ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" == *scheduler_execute_time* ]]
 	TB_SCHEDULER_COLLECT_TIMES=08:00,12:00,08:00 run --separate-stderr tb-cron
 	[ "$status" -eq 78 ]

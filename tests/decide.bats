@@ -139,6 +139,7 @@ minimax|1" ]
 	[[ "$claude" == *"Price: 2706.31 GBp (31.28 EUR)"* ]]
 	[[ "$minimax" == *"Price: 673.82 EUR;"* ]]
 	[[ "$claude" == *"RSI14 "* && "$claude" == *"MACD "* ]]
+	# shellcheck disable=SC2016  # a cashtag, not a variable
 	[[ "$claude" == *'"Buying more $ASML.AS today"'* ]]
 	[[ "$claude" == *"main trader"* && "$minimax" == *"virtual trader"* ]]
 	# Claude: the forced tool, whose schema lists the candidates.
@@ -206,6 +207,7 @@ SHEL.L|ok|GBp|86.52" ]
 	[[ "$(fakereq -s anthropic -F json.messages.0.content)" != *NOSUCH* ]]
 	# Claude's SHEL.L is no candidate here: dropped, and said so.
 	[ "$(picks $MONDAY claude | cut -d'|' -f1 | tr '\n' ,)" = "ASML.AS,AAPL," ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" == *"claude: dropped SHEL.L: not among the candidates"* ]]
 	[ "$(json_field .llms.claude.dropped)" = 1 ]
 }

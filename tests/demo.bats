@@ -11,6 +11,7 @@ load helpers
 	assert_line --regexp '^DIGEST +[0-9]+ tickers from [0-9]+ posts$'
 	assert_line --regexp '^APPROVAL +approve_all by no-approval at '
 	assert_line --regexp 'orders placed [1-9][0-9]*, skipped 0, failed 0, unknown 0; virtual booked [1-9]'
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" == *"== tb-daily --date 2026-03-30 --collect-rounds 3 --no-approval"* ]]
 	# Its fake services are gone afterwards.
 	run pgrep -f "fake.py --state $BATS_TEST_TMPDIR"

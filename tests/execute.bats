@@ -122,6 +122,7 @@ trade() {
 	assert_success
 	want=$(printf 'Basic %s' "$(printf '%s' test-t212-key:test-t212-secret | base64 -w0)" | sha256sum | cut -d' ' -f1)
 	[ "$(fakereq -s t212 -l -F auth_sha256)" = "$want" ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" != *test-t212-key* && "$stderr" != *test-t212-secret* ]]
 	[[ "$output" != *test-t212-key* ]]
 	[ "$(tb_sql "SELECT count(*) FROM trades WHERE error LIKE '%test-t212%'")" = 0 ]

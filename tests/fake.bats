@@ -372,8 +372,8 @@ now_ms() {
 	fake_clear
 	buy AAPL_US_EQ 0.01
 	assert_equal "$CODE" 200
-	local i
-	for i in 1 2 3 4 5; do
+	local _
+	for _ in 1 2 3 4 5; do
 		call -A x "$TB_REDDIT_AUTH_URL/r/stocks/new.json"
 	done
 	fake_clear
@@ -449,8 +449,8 @@ now_ms() {
 }
 
 @test "t212: history pages follow nextPagePath, newest first" {
-	local i ids=()
-	for i in 1 2 3 4 5; do
+	local _ ids=()
+	for _ in 1 2 3 4 5; do
 		buy AAPL_US_EQ 0.1
 		ids+=("$(jq .id <<<"$BODY")")
 	done
@@ -764,6 +764,7 @@ now_ms() {
 	# The traps the extractor must survive are there.
 	local text
 	text=$(jq -r '.[] | .title, .selftext' "$FIX"/reddit/posts_*.json)
+	# shellcheck disable=SC2016  # cashtags, not variables
 	for s in '$ASML' 'AAPL calls' 'Shell' 'tsla' 'YOLO' 'DD' 'CEO' 'ATH' 'ETF' \
 	    'I think AI is' 'AIR.PA' '$AIR' 'SHEL.L' 'ASML.AS'; do
 		[[ $text == *"$s"* ]] || fail "no post says $s"
@@ -789,6 +790,7 @@ now_ms() {
 		assert [ -s "$FIX/yahoo/chart_$t.json" ]
 	done
 	local picks
+	# shellcheck disable=SC2016  # sed's $, the last line
 	picks=$(jq -r '.content[0].input.picks[].ticker' "$FIX/anthropic/response_tool_use.json"
 	    jq -r '.choices[0].message.content' "$FIX/minimax/response_ok.json" |
 	        sed -n '/```json/,/```/p' | sed '1d;$d' | jq -r '.picks[].ticker')

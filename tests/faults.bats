@@ -59,6 +59,7 @@ trying() {
 
 # says SERVICE: stderr holds a WARN or ERROR line naming SERVICE.
 says() {
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	if ! grep -Eq "(WARN|ERROR) tb-[a-z]+: .*\b$1\b" <<<"$stderr"; then
 		echo "no log line naming $1 in:"
 		printf '%s\n' "$stderr"

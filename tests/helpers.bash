@@ -14,6 +14,7 @@ export PATH="$TB_BUILD/bin:$PATH"
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 if [ -f "$TB_ROOT/tests/fakes/fake.bash" ]; then
+	# shellcheck source=tests/fakes/fake.bash
 	. "$TB_ROOT/tests/fakes/fake.bash"
 fi
 
@@ -61,5 +62,6 @@ refute_stored() {
 
 # The value of a field of the one-line JSON in $output (jq path).
 json_field() {
+	# shellcheck disable=SC2154  # bats' run sets it
 	printf '%s\n' "$output" | tail -n 1 | jq -r "$1"
 }

@@ -126,6 +126,7 @@ closed_port() {
 	[ "$(field .status)" = 200 ]
 	[ "$(field .attempts)" = 3 ]
 	[ "$(fake_count yahoo)" = 3 ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[ "$(grep -c ' DEBUG httpget: yahoo: GET ' <<<"$stderr")" = 3 ]
 	grep -q "DEBUG httpget: yahoo: GET $URL -> HTTP 503, [0-9]* bytes, [0-9]* ms" <<<"$stderr"
 	[ "$(grep -c ' WARN ' <<<"$stderr")" = 2 ]
