@@ -72,7 +72,9 @@ closed_port() {
 	# Not scaled by TB_HTTP_BACKOFF_SCALE: the server asked for 1 s.
 	jq -e '.elapsed_s >= 0.95' <<<"$(field .)"
 	[ "$(fake_count yahoo)" = 2 ]
-	gap=$(fake_requests yahoo | jq -s '.[1].arrived_at - .[0].answered_at')
+	# Arrival to arrival: the fake's answered_at is stamped after sending,
+	# which a loaded machine may delay past the client's reading it.
+	gap=$(fake_requests yahoo | jq -s '.[1].arrived_at - .[0].arrived_at')
 	jq -en "$gap >= 0.9"
 }
 
@@ -84,9 +86,10 @@ closed_port() {
 	run --separate-stderr "$HTTPGET" "$URL"
 	assert_success
 	[ "$(field .attempts)" = 2 ]
-	# The retry came at that second, not before, not much later.
+	# The retry came at that second, not before, not much later (the
+	# slack is for a loaded machine; test_http checks the arithmetic).
 	fake_requests yahoo | jq -se --argjson when "$when" \
-	    '.[1].arrived_at >= $when and .[1].arrived_at < $when + 2'
+	    '.[1].arrived_at >= $when and .[1].arrived_at < $when + 4'
 }
 
 @test "Retry-After longer than max_wait_s: fails at once with that status" {
@@ -95,7 +98,8 @@ closed_port() {
 	assert_failure 69
 	[ "$(field .status)" = 429 ]
 	[ "$(field .attempts)" = 1 ]
-	jq -e '.elapsed_s < 1' <<<"$(field .)"
+	# It did not wait at all, let alone the 5 s it may.
+	jq -e '.elapsed_s < 5' <<<"$(field .)"
 	[[ "$(field .error)" == *"HTTP 429 after 1 attempt (asked to wait 120 s, over 5 s)" ]]
 }
 
@@ -107,7 +111,7 @@ closed_port() {
 	assert_success
 	[ "$(field .attempts)" = 2 ]
 	fake_requests yahoo | jq -se --argjson when "$when" \
-	    '.[1].arrived_at >= $when and .[1].arrived_at < $when + 2'
+	    '.[1].arrived_at >= $when and .[1].arrived_at < $when + 4'
 }
 
 @test "429 honours X-Ratelimit-Reset as seconds (Reddit)" {
@@ -139,8 +143,13 @@ closed_port() {
 	TB_HTTP_BACKOFF_SCALE=1 run --separate-stderr "$HTTPGET" "$URL"
 	assert_success
 	[ "$(field .attempts)" = 3 ]
-	# (0.5 + 1.0) s minus at most 25 % jitter.
-	jq -e '.elapsed_s >= 1.12 and .elapsed_s < 2.5' <<<"$(field .)"
+	# The waits announced: 0.5 s and 1 s, each less up to 25 % jitter
+	# (printed rounded to 0.01 s); and they were waited, not skipped.
+	waits=$(sed -n 's/.*; retry [12] of 2 in \([0-9.]*\) s$/\1/p' <<<"$stderr" |
+	    jq -sc .)
+	jq -e --argjson w "$waits" '($w | length) == 2 and
+	    $w[0] >= 0.37 and $w[0] <= 0.5 and $w[1] >= 0.75 and $w[1] <= 1 and
+	    .elapsed_s >= $w[0] + $w[1] - 0.01' <<<"$(field .)"
 }
 
 @test "503 on every attempt: fails after 3 attempts, exit 69" {
@@ -262,8 +271,9 @@ order_post() {
 	[ "$(field .attempts)" = 3 ]
 	[ "$(field .timed_out)" = true ]
 	[ "$(field .transport_error)" = 28 ]
-	[[ "$(field .error)" =~ ^"yahoo: GET $URL failed: timed out after 0."[0-9]" s (3 attempts)"$ ]]
-	jq -e '.elapsed_s >= 0.9 and .elapsed_s < 3' <<<"$(field .)"
+	[[ "$(field .error)" =~ ^"yahoo: GET $URL failed: timed out after "[0-9]+\.[0-9]" s (3 attempts)"$ ]]
+	# Three attempts of 0.3 s, none held the 10 s the fake would.
+	jq -e '.elapsed_s >= 0.9 and .elapsed_s < 9' <<<"$(field .)"
 }
 
 @test "timeout of a non-idempotent POST is not retried" {
@@ -274,7 +284,7 @@ order_post() {
 	assert_failure 69
 	[ "$(field .attempts)" = 1 ]
 	[ "$(field .connected)" = true ]
-	[[ "$(field .error)" =~ ": timed out after 0."[0-9]" s"$ ]]
+	[[ "$(field .error)" =~ ": timed out after "[0-9]+\.[0-9]" s"$ ]]
 }
 
 @test "connection refused fails clearly, even a non-idempotent POST retries" {
@@ -414,14 +424,14 @@ max_in_flight() {
 }
 
 @test "parallel: a request waiting out Retry-After holds up no other" {
-	fake_fault yahoo "^$CHART\$" status=429 header.Retry-After=1 times=1
+	fake_fault yahoo "^$CHART\$" status=429 header.Retry-After=3 times=1
 	run --separate-stderr "$HTTPGET" -n 2 -p 1 "$URL"
 	assert_success
-	# One waited a second and tried twice; the other went on at once.
+	# One waited 3 s and tried twice; the other went on, well before.
 	printf '%s\n' "$output" | jq -se '
 	    (map(.attempts) | sort) == [1, 2] and
-	    (map(select(.attempts == 1)) | .[0].elapsed_s < 0.9) and
-	    (map(select(.attempts == 2)) | .[0].elapsed_s >= 0.95)'
+	    (map(select(.attempts == 1)) | .[0].elapsed_s < 2.5) and
+	    (map(select(.attempts == 2)) | .[0].elapsed_s >= 2.95)'
 	[ "$(fake_count yahoo)" = 3 ]
 }
 
