@@ -353,6 +353,22 @@ now_ms() {
 	assert_failure
 }
 
+@test "open lists the requests held now, not those answered" {
+	call "$TB_YAHOO_BASE_URL/v8/finance/chart/AAPL"
+	fake_fault yahoo 'chart/NVDA' mode=pass delay=30
+	curl -sS -o /dev/null --max-time 60 "$TB_YAHOO_BASE_URL/v8/finance/chart/NVDA" 3>&- &
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(fake_open yahoo)" = 1 ] && break
+		sleep 0.05
+	done
+	assert_equal "$(fake_open yahoo)" 1
+	assert_equal "$(fake_open yahoo 'chart/NVDA$')" 1
+	assert_equal "$(fake_open yahoo 'chart/AAPL$')" 0
+	assert_equal "$(fake_open t212)" 0
+	assert_equal "$(fake_control GET open | jq -r '.[0].path')" /v8/finance/chart/NVDA
+}
+
 @test "ticks: a request sent after an answer arrived has a later tick" {
 	call "$TB_YAHOO_BASE_URL/v8/finance/chart/AAPL"
 	fake_fault t212 'account/summary' mode=refuse times=1

@@ -197,6 +197,13 @@ fake_sync() {
 	curl -s --max-time 10 "$FAKE_URL/_control/sync" >/dev/null || true
 }
 
+# fake_open SERVICE [PATH_REGEX]: how many such requests the fake holds
+# now (arrived, not yet answered): a test waits on it, not on a sleep.
+fake_open() {
+	fake_control GET open | jq --arg s "$1" --arg p "${2:-}" \
+	    '[.[] | select(.service == $s and (.path | test($p)))] | length'
+}
+
 # fake_requests [SERVICE [PATH_REGEX]]: the recorded requests, one JSON
 # line each, oldest first.  More filters: call fakereq.py directly.
 fake_requests() {

@@ -312,6 +312,11 @@ class Recorder:
         with open(self.path, "a", encoding="utf-8") as f:
             f.write(line)
 
+    def open_requests(self):
+        """The requests arrived and not yet answered, oldest first."""
+        with self.cond:
+            return [dict(self.inflight[seq]) for seq in sorted(self.inflight)]
+
     def sync(self, timeout):
         deadline = time.monotonic() + timeout
         with self.cond:
@@ -714,6 +719,8 @@ class Fake:
                 return json_reply(200, self.get_state())
             if method == "GET" and what == "state":
                 return json_reply(200, self.get_state())
+            if method == "GET" and what == "open":
+                return json_reply(200, self.recorder.open_requests())
             if what == "sync":
                 ok = self.recorder.sync(SYNC_TIMEOUT)
                 return json_reply(200 if ok else 504, {"ok": ok})
