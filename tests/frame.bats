@@ -136,8 +136,13 @@ not_due() {
 }
 
 @test "programs lock independently" {
-	"$APPRUN" --name tb-collect --date 2026-03-30 --sleep 2 > /dev/null 2>&1 &
-	sleep 0.5
+	"$APPRUN" --name tb-collect --date 2026-03-30 --sleep 2 > "$BATS_TEST_TMPDIR/first.out" 2>&1 &
+	local _
+	for _ in $(seq 50); do
+		grep -q "holding the lock" "$BATS_TEST_TMPDIR/first.out" && break
+		sleep 0.1
+	done
+	grep -q "holding the lock" "$BATS_TEST_TMPDIR/first.out"
 	run --separate-stderr "$APPRUN" --name tb-decide --date 2026-03-30
 	assert_success
 	wait
