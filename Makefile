@@ -102,8 +102,12 @@ deps:
 	  echo "make deps: missing Debian packages; run: sudo apt-get install$$missing" >&2; exit 1; \
 	fi
 
+# The build and the lint in parallel, one job per core, then the suites
+# (tests/run.sh runs those in parallel too).
+NPROC   := $(shell nproc 2>/dev/null || echo 1)
+
 check: deps
-	$(MAKE) all units lint
+	$(MAKE) -j$(NPROC) all units lint
 	TB_BUILD=$(B) sh tests/run.sh
 
 # -x follows the helpers a script sources (named by source= directives).
