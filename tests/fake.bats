@@ -377,6 +377,13 @@ now_ms() {
 	run fake_requests
 	assert_equal "$(jq -sc 'map([.arrived_tick, .answered_tick])' <<<"$output")" \
 	    '[[1,2],[3,4],[5,6]]'
+	# A fake restarted on the same state goes on from there.
+	fake_stop
+	fake_start
+	call "$TB_YAHOO_BASE_URL/v8/finance/chart/AAPL"
+	run fake_requests
+	assert_equal "$(jq -sc 'last | [.seq, .arrived_tick, .answered_tick]' <<<"$output")" \
+	    '[4,7,8]'
 }
 
 @test "fake_clear starts every rate-limit window afresh" {
