@@ -1,7 +1,8 @@
 # tb - an LLM trading bot run by cron.  See README.md.
 #
 #   make            build libtb and the programs into build/
-#   make check      install missing Debian packages, build, run every suite
+#   make check      install missing Debian packages, build, shellcheck,
+#                   run every suite
 #   make asan       the same suites on an AddressSanitizer+UBSan build
 #   make demo       a whole trading day against the local fake services
 #   make bench      speed and memory figures (tests/bench/)
@@ -17,7 +18,7 @@ PKGS     = libcurl libcjson sqlite3 libconfuse
 DEB_PKGS = libcurl4-openssl-dev libcjson-dev libsqlite3-dev libconfuse-dev \
            bats bats-assert bats-support sqlite3 jq python3 curl util-linux \
            bsdutils procps groff-base binutils mount pkg-config gcc make tzdata \
-           chromium
+           chromium shellcheck parallel
 
 ifeq ($(SANITIZE),1)
 B        = build-asan
@@ -48,6 +49,12 @@ UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC = $(wildcard tests/tools/*.c)
 TOOLS    = $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 MIGRATIONS = $(sort $(wildcard sql/[0-9]*.sql))
+# Every shell program (as its #! says), and the bats suites and bash
+# helpers, which are bash.
+SH_PROGS = $(SCRIPTS:$(B)/%=%) $(wildcard sql/*.sh tests/*.sh tests/bench/*.sh) \
+           $(filter-out %.c,$(wildcard tests/tools/*)) .ci/run
+SH_BASH  = $(wildcard tests/*.bats tests/*.bash tests/fakes/*.bash \
+           tests/bench/*.bash)
 
 all: $(PROGS) $(SCRIPTS)
 
@@ -96,9 +103,18 @@ deps:
 	  echo "make deps: missing Debian packages; run: sudo apt-get install$$missing" >&2; exit 1; \
 	fi
 
+# The build and the lint in parallel, one job per core, then the suites
+# (tests/run.sh runs those in parallel too).
+NPROC   := $(shell nproc 2>/dev/null || echo 1)
+
 check: deps
-	$(MAKE) all units
+	$(MAKE) -j$(NPROC) all units lint
 	TB_BUILD=$(B) sh tests/run.sh
+
+# -x follows the helpers a script sources (named by source= directives).
+lint:
+	shellcheck -x $(SH_PROGS)
+	shellcheck -x -s bash $(SH_BASH)
 
 asan:
 	$(MAKE) check SANITIZE=1
@@ -120,6 +136,6 @@ install: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all units deps check asan demo bench install clean
+.PHONY: all units lint deps check asan demo bench install clean
 
 -include $(LIB_OBJ:.o=.d) $(PROGS:=.d) $(UNITS:=.d) $(TOOLS:=.d)

@@ -16,6 +16,7 @@
 #include "util.h"
 
 #define DB_BUSY_TIMEOUT_MS 15000
+#define DB_BUSY_RETRY_MS 10
 
 int
 db_error_code(sqlite3 *db)
@@ -247,14 +248,27 @@ static int
 configure(sqlite3 *db, tb_err *e)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, waited;
 
 	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db, 1);
 	/* journal_mode returns a row; a read-only or corrupt file fails here. */
 	if ((rc = db_prepare(db, "PRAGMA journal_mode=WAL", &st, e)) != 0)
 		return rc;
-	rc = sqlite3_step(st);
+	/*
+	 * When programs open a new database together, the one changing the
+	 * mode while another holds its first transaction gets SQLITE_BUSY at
+	 * once, without the busy handler (SQLite's deadlock avoidance: it
+	 * holds a shared lock itself).  Resetting the statement drops that
+	 * lock; try again within the busy timeout.
+	 */
+	for (waited = 0;; waited += DB_BUSY_RETRY_MS) {
+		rc = sqlite3_step(st);
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= DB_BUSY_TIMEOUT_MS)
+			break;
+		sqlite3_reset(st);
+		sqlite3_sleep(DB_BUSY_RETRY_MS);
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return db_fail(db, "set WAL mode", e);

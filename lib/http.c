@@ -107,13 +107,13 @@ static void	attempt_retry(struct http_run *run, struct http_xfer *x,
 static void	attempt_record(struct http_xfer *x, CURLcode code);
 static void	attempt_reason(const struct http_xfer *x, char *buf,
 		    size_t bufsz);
-static enum http_verdict default_verdict(const struct http_xfer *x);
-static int	transport_retryable(CURLcode code);
+static enum http_verdict attempt_verdict(const struct http_xfer *x);
+static int	transport_retryable(int code);
+static int	never_left(int code);
 static double	retry_wait(const struct http_xfer *x, double scale,
 		    double *asked);
-static double	backoff(int retry, double scale);
-static int	header_seconds(const struct http_request *r, const char *name,
-		    int allow_date, double *wait);
+static int	header_wait(const char *value, int reset, time_t now,
+		    double *wait);
 static void	xfer_finish(struct http_run *run, struct http_xfer *x,
 		    int ok, const char *fmt, ...)
 		    __attribute__((format(printf, 4, 5)));
@@ -647,8 +647,7 @@ attempt_done(struct http_run *run, struct http_xfer *x, CURLcode code)
 	else if (x->nomem)
 		xfer_finish(run, x, 0, "out of memory");
 	else {
-		v = r->classify != NULL ? r->classify(r, r->classify_arg) :
-		    default_verdict(x);
+		v = attempt_verdict(x);
 		if (v == HTTP_RETRY && r->attempts <= x->max_retries)
 			attempt_retry(run, x, reason, url);
 		else if (v == HTTP_DONE && code == CURLE_OK &&
@@ -714,14 +713,14 @@ attempt_record(struct http_xfer *x, CURLcode code)
 	if (code == CURLE_FILESIZE_EXCEEDED)
 		x->oversize = 1;
 	/*
-	 * Reached the server: it answered, or a connection was made (a reused
-	 * connection has no connect time, but it has sent request bytes).
+	 * May have reached the server: it answered, or a connection was made
+	 * (a reused connection has no connect time, but it has sent request
+	 * bytes).  Not when the TLS handshake failed: curl writes the request
+	 * only after it, so the server cannot have seen it.
 	 */
 	if (status > 0)
 		r->connected = 1;
-	else if (code == CURLE_COULDNT_CONNECT ||
-	    code == CURLE_COULDNT_RESOLVE_HOST ||
-	    code == CURLE_COULDNT_RESOLVE_PROXY)
+	else if (never_left(code))
 		r->connected = 0;
 	else
 		r->connected = connect_us > 0 || request_size > 0;
@@ -776,26 +775,50 @@ attempt_reason(const struct http_xfer *x, char *buf, size_t bufsz)
 	}
 }
 
-/* The decision by status and transport error alone (see http.h). */
+/*
+ * The verdict on x's attempt: the caller's, or the default one, capped by
+ * http_may_resend either way.
+ */
 static enum http_verdict
-default_verdict(const struct http_xfer *x)
+attempt_verdict(const struct http_xfer *x)
 {
 	const struct http_request *r = x->r;
-	CURLcode code = (CURLcode)r->transport_error;
+	enum http_verdict v;
 
-	if (code != CURLE_OK) {
-		if (!transport_retryable(code) && !x->idle)
-			return HTTP_FAIL;
-		/* The server cannot have acted on what it never received. */
-		return r->idempotent || !r->connected ? HTTP_RETRY : HTTP_FAIL;
-	}
-	if (r->status >= 200 && r->status <= 299)
+	/* An idle abort (no data for the idle limit) is a timeout. */
+	int code = x->idle ? CURLE_OPERATION_TIMEDOUT : r->transport_error;
+
+	if (r->classify == NULL)
+		return http_retry_verdict(r->status, code, r->idempotent,
+		    r->connected);
+	v = r->classify(r, r->classify_arg);
+	if (v == HTTP_RETRY && !http_may_resend(code, r->idempotent,
+	    r->connected))
+		return HTTP_FAIL;
+	return v;
+}
+
+int
+http_may_resend(int transport_error, int idempotent, int connected)
+{
+	/* The server cannot have acted on what it never received. */
+	return idempotent || (!connected && never_left(transport_error));
+}
+
+enum http_verdict
+http_retry_verdict(long status, int transport_error, int idempotent,
+    int connected)
+{
+	int retry;
+
+	if (transport_error != CURLE_OK)
+		retry = transport_retryable(transport_error);
+	else if (status >= 200 && status <= 299)
 		return HTTP_DONE;
-	if (r->status == 429)
-		return HTTP_RETRY;
-	if (r->idempotent && (r->status == 408 || r->status >= 500))
-		return HTTP_RETRY;
-	return HTTP_FAIL;
+	else
+		retry = status == 408 || status == 429 || status >= 500;
+	return retry && http_may_resend(transport_error, idempotent,
+	    connected) ? HTTP_RETRY : HTTP_FAIL;
 }
 
 /*
@@ -803,7 +826,7 @@ default_verdict(const struct http_xfer *x)
  * unsupported protocol or a certificate problem will not.
  */
 static int
-transport_retryable(CURLcode code)
+transport_retryable(int code)
 {
 	switch (code) {
 	case CURLE_COULDNT_RESOLVE_PROXY:
@@ -824,73 +847,97 @@ transport_retryable(CURLcode code)
 }
 
 /*
- * Seconds to wait before the next attempt of x: what the server asked
- * (Retry-After; on 429 also x-ratelimit-reset), else the backoff scaled by
- * TB_HTTP_BACKOFF_SCALE.  Returns -1, with the asked wait in *asked, when
- * the server asked for longer than max_wait_s.
+ * Failures that happen before the first byte of the request is written:
+ * no name, no connection, no TLS session.  A timeout is not one of them,
+ * even one while connecting: it is not told apart from a later one.
  */
+static int
+never_left(int code)
+{
+	switch (code) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* http_retry_wait for x's last attempt, with a fresh jitter. */
 static double
 retry_wait(const struct http_xfer *x, double scale, double *asked)
 {
 	const struct http_request *r = x->r;
+	char retry_after[128], reset[128];
 
-	*asked = 0;
-	if (r->status > 0 && (header_seconds(r, "Retry-After", 1, asked) ||
-	    (r->status == 429 && header_seconds(r, "X-Ratelimit-Reset", 0,
-	    asked))))
-		return *asked > x->max_wait_s ? -1 : *asked;
-	return backoff(r->attempts - 1, scale);
+	return http_retry_wait(r->status, r->attempts,
+	    http_header(r, "Retry-After", retry_after, sizeof retry_after),
+	    http_header(r, "X-Ratelimit-Reset", reset, sizeof reset),
+	    time(NULL), arc4random_uniform(10001) / 10000.0, scale,
+	    x->max_wait_s, asked);
 }
 
-/* The jittered, capped backoff before retry n (0 first), times scale. */
-static double
-backoff(int retry, double scale)
+double
+http_retry_wait(long status, int attempts, const char *retry_after,
+    const char *ratelimit_reset, time_t now, double jitter, double scale,
+    int max_wait_s, double *asked)
 {
-	double wait, jitter;
+	double wait;
+	int retry;
 
-	wait = HTTP_BACKOFF_FIRST_S * ldexp(1.0, retry > 10 ? 10 :
-	    retry < 0 ? 0 : retry);
+	*asked = 0;
+	if (status > 0 && (header_wait(retry_after, 0, now, asked) ||
+	    (status == 429 && header_wait(ratelimit_reset, 1, now, asked))))
+		return *asked > max_wait_s ? -1 : *asked;
+
+	retry = attempts - 1;	/* 0 before the first retry */
+	if (retry < 0)
+		retry = 0;
+	wait = HTTP_BACKOFF_FIRST_S * ldexp(1.0, retry > 10 ? 10 : retry);
 	if (wait > HTTP_BACKOFF_MAX_S)
 		wait = HTTP_BACKOFF_MAX_S;
-	jitter = HTTP_BACKOFF_JITTER * (arc4random_uniform(10001) / 10000.0);
-	return wait * (1.0 - jitter) * scale;
+	return wait * (1.0 - HTTP_BACKOFF_JITTER * jitter) * scale;
 }
 
 double
 http_backoff_s(int retry)
 {
-	return backoff(retry, backoff_scale());
+	double asked;
+
+	/* No status: the backoff alone, with a fresh jitter. */
+	return http_retry_wait(0, retry + 1, NULL, NULL, time(NULL),
+	    arc4random_uniform(10001) / 10000.0, backoff_scale(), 0, &asked);
 }
 
 /*
- * Read response header `name` as a wait in seconds into *wait: a number
- * of seconds, an HTTP date (allow_date), or for x-ratelimit-reset a unix
- * time (T212) rather than seconds (Reddit), told apart by size.  Returns 1
- * when the header is present and usable, else 0.
+ * A header value (NULL: absent) as a wait in seconds from now into *wait:
+ * a number of seconds or an HTTP date (Retry-After), or for a rate-limit
+ * reset a unix time (Trading 212) rather than seconds (Reddit), told apart
+ * by size.  Returns 1 when the value is usable, else 0.
  */
 static int
-header_seconds(const struct http_request *r, const char *name,
-    int allow_date, double *wait)
+header_wait(const char *value, int reset, time_t now, double *wait)
 {
-	char value[128], *end;
+	char *end;
 	double v;
 	time_t when;
 
-	if (http_header(r, name, value, sizeof value) == NULL ||
-	    value[0] == '\0')
+	if (value == NULL || value[0] == '\0')
 		return 0;
 	errno = 0;
 	v = strtod(value, &end);
 	if (end != value && *end == '\0' && errno == 0 && isfinite(v) &&
 	    v >= 0) {
-		if (!allow_date && v >= HTTP_RESET_EPOCH_MIN)
-			v -= (double)time(NULL);
+		if (reset && v >= HTTP_RESET_EPOCH_MIN)
+			v -= (double)now;
 		*wait = v > 0 ? v : 0;
 		return 1;
 	}
-	if (!allow_date || (when = curl_getdate(value, NULL)) == -1)
+	if (reset || (when = curl_getdate(value, NULL)) == -1)
 		return 0;
-	v = difftime(when, time(NULL));
+	v = difftime(when, now);
 	*wait = v > 0 ? v : 0;
 	return 1;
 }

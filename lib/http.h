@@ -7,8 +7,9 @@
  * parallelism.  Each request then holds its own outcome: status, body,
  * response headers, attempts, elapsed time, and an error message.
  *
- * Retries.  A request is retried (default 2 retries, 3 attempts) on HTTP
- * 408, 429 and 5xx and on transport failures (timeout, connection reset),
+ * Retries.  An idempotent request is retried (default 2 retries, 3
+ * attempts) on HTTP 408, 429 and 5xx and on transport failures (timeout,
+ * connection reset; a non-idempotent one far more rarely, see below),
  * with exponential backoff 0.5 s * 2^n capped at 8 s, minus up to 25 %
  * jitter.  A Retry-After header (seconds or an HTTP date) of at most
  * max_wait_s is honoured instead of the backoff; on 429 without it, an
@@ -24,19 +25,28 @@
  * waits asked by the server (Retry-After, rate-limit resets) are never
  * scaled.
  *
- * Non-idempotent requests (idempotent = 0, e.g. a market order) are retried
- * only when the server cannot have acted on them: HTTP 429, or a connection
- * that was never established.  Never after a timeout, a reset or a 5xx.
+ * Non-idempotent requests (idempotent = 0, e.g. a market order) are sent
+ * again only when they provably never left: no connection was made (the
+ * host did not resolve, the connection failed or was refused, or the TLS
+ * handshake failed, before which no byte of the request is written).
+ * Never after an answer of any status (429, 408 and 5xx included), a
+ * timeout (even while connecting) or a connection reset: the server may
+ * have acted on it, and only the caller can find out.
  *
  * A caller may also classify a finished attempt itself (classify), e.g. to
  * retry MiniMax's HTTP 200 with a retryable base_resp code, or to refuse to
  * retry a 429 that says the spend limit is reached.  It is called after
  * every attempt, transport failures included (status 0, transport_error
  * set), with the attempt's outputs filled in, and its verdict replaces the
- * default one (HTTP_RETRY is then honoured even for a non-idempotent
- * request).  It is not asked about failures of the client's own making
- * (size cap, out of memory), which are always final.  HTTP_DONE succeeds
- * only on a 2xx status.
+ * default one, except that HTTP_RETRY of a non-idempotent request that may
+ * have left becomes HTTP_FAIL: no caller can make the client send an order
+ * twice.  It is not asked about failures of the client's own making (size
+ * cap, out of memory), which are always final.  HTTP_DONE succeeds only on
+ * a 2xx status.
+ *
+ * The policy itself is pure and public (http_retry_verdict,
+ * http_may_resend, http_retry_wait below), so that it is tested without a
+ * server.
  *
  * Wire details.  Redirects are not followed (a 3xx is a final answer: no
  * Authorization header or order is re-sent elsewhere); only http and https
@@ -116,8 +126,9 @@ struct http_request {
 	time_t sent_at;			/* wall clock before the first attempt */
 	int transport_error;		/* curl code of the last attempt, 0 if none */
 	int timed_out;			/* the last attempt timed out */
-	int connected;			/* the last attempt reached the server
-					 * (a connection was established) */
+	int connected;			/* the last attempt may have reached
+					 * the server: a connection was made
+					 * (and for TLS, the handshake done) */
 	char error[256];		/* why it failed, one line, redacted;
 					 * "" on success */
 };
@@ -176,6 +187,45 @@ double http_backoff_scale(void);
  * whose retries share one deadline).
  */
 double http_backoff_s(int retry);
+
+/*
+ * The retry policy as pure functions of plain values, used by
+ * http_perform_all() after every attempt.  transport_error is the curl
+ * code of the attempt (0: an answer with HTTP status `status` came),
+ * connected as in struct http_request.
+ */
+
+/*
+ * Whether the request may be sent again at all: always when idempotent;
+ * a non-idempotent one only when it provably never left (see
+ * "Non-idempotent" above).  Caps every verdict, the caller's included.
+ */
+int http_may_resend(int transport_error, int idempotent, int connected);
+
+/*
+ * The default verdict: HTTP_DONE on 2xx; HTTP_RETRY on 408, 429, 5xx and
+ * on transport failures that may heal (DNS, connect, TLS handshake,
+ * timeout, reset, a short or empty answer), when http_may_resend allows;
+ * else HTTP_FAIL.
+ */
+enum http_verdict http_retry_verdict(long status, int transport_error,
+    int idempotent, int connected);
+
+/*
+ * Seconds to wait before the next attempt, after `attempts` attempts
+ * (1 before the first retry) ended with HTTP `status` (0: none).
+ * retry_after and ratelimit_reset are the values of those response
+ * headers, or NULL.  When a status came, Retry-After (seconds, or an HTTP
+ * date relative to `now`) is honoured; on 429 without it,
+ * X-Ratelimit-Reset (a unix time when 1e9 or more, else seconds).  Else
+ * the backoff 0.5 s * 2^(attempts - 1), at most 8 s, less jitter * 25 %
+ * (jitter from 0 to 1, drawn by the caller), times scale.  Returns -1,
+ * with the server's wait in *asked, when the server asks for more than
+ * max_wait_s; *asked is 0 when it asked nothing.
+ */
+double http_retry_wait(long status, int attempts, const char *retry_after,
+    const char *ratelimit_reset, time_t now, double jitter, double scale,
+    int max_wait_s, double *asked);
 
 /* Free the outputs and zero them, keeping the inputs. */
 void http_request_reset(struct http_request *r);

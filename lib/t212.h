@@ -14,9 +14,10 @@
  * x-ratelimit-reset (unix time).  The client remembers them per endpoint
  * and, before the next request to an endpoint whose remaining count is 0,
  * sleeps until its reset, plus a second as the reset is given in whole
- * seconds, at most 65 s ("wait, don't fail"); a 429 is retried after the
- * reset by the HTTP layer (a 429 is safe to retry even for an order: the
- * broker refused it before acting).
+ * seconds, at most 65 s ("wait, don't fail"); a 429 of a request other
+ * than an order is retried after the reset by the HTTP layer.  An order
+ * is never sent again once a connection was made, 429 included (http.h):
+ * what to do about a refused order is the caller's decision.
  *
  * Errors: a non-2xx answer is TB_EUNAVAIL (5xx, transport) or TB_EDATA
  * (4xx: the broker refused the request), and *e carries the broker's
@@ -68,7 +69,7 @@ void t212_free(struct t212_client *c);
  * set up here.  On return *req holds the outcome (status, body,
  * headers): the caller calls http_request_reset(req) in every case.
  * Returns 0 on 2xx, else TB_EUNAVAIL or TB_EDATA as above (a 408 or a
- * 429 still refused after the retries is TB_EUNAVAIL), TB_ECONFIG
+ * 429, still refused after any retries, is TB_EUNAVAIL), TB_ECONFIG
  * without a key, TB_EINTERNAL when out of memory.  A 2xx answer that
  * is not the JSON expected is TB_EUNAVAIL in the functions below.
  */
@@ -160,11 +161,12 @@ int t212_is_quantity_refusal(long status, const char *body);
  * with quantity written with exactly `decimals` decimals (0..8), negative
  * for a sell.  The caller has already truncated quantity.  NOT idempotent:
  * the HTTP layer sends it once (it may only try again when no connection
- * was made); what an unclear outcome means is the caller's to settle.
- * Market orders leave at least T212_ORDER_GAP_MS apart (scaled like the
- * HTTP backoff, TB_HTTP_BACKOFF_SCALE, so tests need not wait).  On 0, *o
- * is the broker's answer.  On failure req keeps the answer (status and
- * raw body) for the caller's journal; the caller calls
+ * was made; not after a 429, a 5xx nor a timeout); what an unclear
+ * outcome means is the caller's to settle (orders.h).  Market orders
+ * leave at least T212_ORDER_GAP_MS apart (scaled like the HTTP backoff,
+ * TB_HTTP_BACKOFF_SCALE, so tests need not wait).  On 0, *o is the
+ * broker's answer.  On failure req keeps the answer (status and raw
+ * body) for the caller's journal; the caller calls
  * http_request_reset(req) in every case.  Returns as t212_request.
  */
 int t212_market_order(struct t212_client *c, const char *ticker,

@@ -4,6 +4,8 @@
 # second process in the database.  Monday 2026-03-30: claude is the main
 # trader (three picks), minimax the virtual one (two picks).
 
+# Each test runs in its own process: what one exports is meant to stay in it.
+# shellcheck disable=SC2030,SC2031
 load helpers
 
 DAY=2026-03-30
@@ -11,8 +13,41 @@ DAY=2026-03-30
 setup() {
 	tb_isolate
 	export TB_APPROVE_POLL_MS=50
-	SUMMARY="$BATS_TEST_TMPDIR/summary"
+	export SUMMARY="$BATS_TEST_TMPDIR/summary"
 }
+
+# typing [WHEN TEXT]...: what a person types at the terminal, for the left
+# side of a pipe into script(1).  Each TEXT (printf %b) is typed once WHEN
+# holds: "-" at once, a file name once it exists, "FILE~TEXT" once FILE
+# contains TEXT.  Then the input stays open, as a terminal's does, until
+# tb-approve has written its summary.  Every wait gives up after 30 s; no
+# wait is a guess of how long tb-approve takes to get there.
+typing() {
+	while [ $# -ge 2 ]; do
+		case $1 in
+		-) ;;
+		*~*) until_file "${1%%~*}" "${1#*~}" ;;
+		*) until_file "$1" ;;
+		esac
+		printf '%b' "$2"
+		shift 2
+	done
+	until_file "$SUMMARY" "}"
+}
+
+# until_file FILE [TEXT]: wait until FILE exists (and contains TEXT).
+until_file() {
+	local _
+	for _ in $(seq 600); do
+		if [ -e "$1" ] && { [ $# -lt 2 ] || grep -qF -- "$2" "$1"; }; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "until_file: gave up on $1 ${2:+(for \"$2\")}" >&2
+	return 1
+}
+export -f typing until_file
 
 # The day's picks as tb-decide stores them, with market data for two.
 seed() {
@@ -62,8 +97,8 @@ approval() {
 
 # Wait until FILE contains TEXT (at most 5 s).
 wait_for() {
-	local i
-	for i in $(seq 100); do
+	local _
+	for _ in $(seq 100); do
 		grep -q "$2" "$1" 2>/dev/null && return 0
 		sleep 0.05
 	done
@@ -140,9 +175,11 @@ wait_for() {
 	seed
 	local long
 	long=$(printf '1%.0s' $(seq 5000))
-	# Non-canonical mode, so the terminal does not cut the line itself.
-	run bash -c '(sleep 0.5; printf "%s\n2\n" "$1") | script -qec "stty -icanon; $2" /dev/null' _ \
-	    "$long" "tb-approve --date $DAY > $SUMMARY"
+	# Non-canonical mode, so the terminal does not cut the line itself;
+	# typed once it is set.
+	# shellcheck disable=SC2016  # the inner bash expands them
+	run bash -c 'typing "$3" "$1\n2\n" | script -qec "stty -icanon; touch $3; $2" /dev/null' _ \
+	    "$long" "tb-approve --date $DAY > $SUMMARY" "$BATS_TEST_TMPDIR/raw"
 	assert_success
 	assert_output --partial "That answer is longer than 4096 bytes"
 	[ "$(grep -c 'out of range' <<< "$output")" -eq 0 ]
@@ -169,7 +206,8 @@ wait_for() {
 	seed
 	export TB_APPROVAL_TIMEOUT_SECONDS=1
 	SECONDS=0
-	run bash -c '(sleep 2.5) | script -qec "$1" /dev/null' _ \
+	# shellcheck disable=SC2016  # the inner bash expands it
+	run bash -c 'typing | script -qec "$1" /dev/null' _ \
 	    "tb-approve --date $DAY > $SUMMARY"
 	assert_success
 	assert_output --partial "No answer within 1 s: approve_all (approval_timeout_action)."
@@ -182,8 +220,11 @@ wait_for() {
 @test "prompt: the timeout counts from the first prompt, through wrong answers" {
 	seed
 	export TB_APPROVAL_TIMEOUT_ACTION=reject_all
-	run bash -c '(printf "9\n"; sleep 0.6; printf "x\n"; sleep 2) |
-	    script -qec "$1" /dev/null' _ "tb-approve --date $DAY --timeout 1 > $SUMMARY"
+	# "x" is typed once "9" was refused, within the 1 s.
+	# shellcheck disable=SC2016  # the inner bash expands them
+	run bash -c 'typing - "9\n" "$2~out of range" "x\n" |
+	    script -qec "$1" /dev/null | tee "$2"' _ \
+	    "tb-approve --date $DAY --timeout 1 > $SUMMARY" "$BATS_TEST_TMPDIR/term"
 	assert_success
 	assert_output --partial "pick 9 is out of range"
 	assert_output --partial '"x" is not a pick number'
@@ -210,16 +251,20 @@ wait_for() {
 	at_terminal 'r\n'
 	assert_success
 	assert_output --partial "evil ]0;pwned [2J done"
-	! grep -q $'\e' <<< "$output"
-	! grep -q $'\a' <<< "$output"
+	refute_output --partial $'\e'
+	refute_output --partial $'\a'
 }
 
 @test "the picks changing while shown refuses the answer (65), nothing stored" {
 	seed
-	bash -c '(sleep 2; printf "1\n") | script -qec "$1" /dev/null > "$2" 2>&1; echo $? > "$2.rc"' _ \
-	    "tb-approve --date $DAY > $SUMMARY" "$BATS_TEST_TMPDIR/term" &
+	# The answer is typed once the picks have changed under the prompt.
+	# shellcheck disable=SC2016  # the inner bash expands them
+	bash -c 'typing "$3" "1\n" | script -qec "$1" /dev/null > "$2" 2>&1; echo $? > "$2.rc"' _ \
+	    "tb-approve --date $DAY > $SUMMARY" "$BATS_TEST_TMPDIR/term" \
+	    "$BATS_TEST_TMPDIR/changed" &
 	wait_for "$BATS_TEST_TMPDIR/term" "numbers like 1,3"
 	tb_sql "UPDATE daily_picks SET ticker = 'AMD' WHERE ticker = 'NVDA'"
+	touch "$BATS_TEST_TMPDIR/changed"
 	wait
 	[ "$(cat "$BATS_TEST_TMPDIR/term.rc")" -eq 65 ]
 	grep -q "changed while they were shown" "$BATS_TEST_TMPDIR/term"
@@ -236,6 +281,7 @@ wait_for() {
 	[ "$(json_field .decided_by)" = flag ]
 	[ "$(json_field .amount_eur)" = 65 ]
 	[ "$(approval)" = "subset|1,3|flag" ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" == *"Approved 1 (ASML.AS), 3 (NVDA) of claude"* ]]
 
 	run --separate-stderr tb-approve --date "$DAY" --none --force
@@ -318,7 +364,8 @@ wait_for() {
 @test "--force at the prompt without an answer keeps the current decision" {
 	seed
 	tb-approve --date "$DAY" --none > /dev/null 2>&1
-	run bash -c '(sleep 2) | script -qec "$1" /dev/null' _ \
+	# shellcheck disable=SC2016  # the inner bash expands it
+	run bash -c 'typing | script -qec "$1" /dev/null' _ \
 	    "tb-approve --date $DAY --force --timeout 1 > $SUMMARY"
 	assert_success
 	assert_output --partial "no answer in 1 s: the current decision stays"
@@ -430,6 +477,7 @@ wait_for() {
 piped() {
 	local input=$1
 	shift
+	# shellcheck disable=SC2016  # the inner bash expands them
 	run --separate-stderr bash -c 'printf "%b" "$1" | tb-approve --date "$2" "${@:3}"' _ \
 	    "$input" "$DAY" "$@"
 }
@@ -519,10 +567,14 @@ piped() {
 	tb-approve --date "$DAY" --none > /dev/null 2>&1	# releases the waiter
 	wait
 	tb_sql "DELETE FROM approvals; UPDATE daily_picks SET status = 'proposed'"
-	bash -c '(sleep 2; printf "r\n") | script -qec "$1" /dev/null > "$2" 2>&1' _ \
-	    "tb-approve --date $DAY > $SUMMARY" "$BATS_TEST_TMPDIR/term" &
+	# The answer is typed once the second prompt was refused.
+	# shellcheck disable=SC2016  # the inner bash expands them
+	bash -c 'typing "$3" "r\n" | script -qec "$1" /dev/null > "$2" 2>&1' _ \
+	    "tb-approve --date $DAY > $SUMMARY" "$BATS_TEST_TMPDIR/term" \
+	    "$BATS_TEST_TMPDIR/refused" &
 	wait_for "$BATS_TEST_TMPDIR/term" "numbers like 1,3"
 	run --separate-stderr tb-approve --date "$DAY" --all
+	touch "$BATS_TEST_TMPDIR/refused"
 	[ "$status" -eq 75 ]
 	[[ "$stderr" == *"locks/tb-approve.lock"* ]]
 	wait
@@ -565,11 +617,11 @@ piped() {
 
 @test "a notify command still running does not hold the wait, nor the lock" {
 	seed
-	export TB_APPROVAL_NOTIFY_COMMAND='exec sleep 5 > /dev/null 2>&1'
+	export TB_APPROVAL_NOTIFY_COMMAND='exec sleep 20 > /dev/null 2>&1'
 	SECONDS=0
 	run --separate-stderr tb-approve --date "$DAY" --await --timeout 1
 	assert_success
-	[ "$SECONDS" -lt 4 ]
+	[ "$SECONDS" -lt 10 ]	# the 1 s wait, far from the command's 20 s
 	[[ "$stderr" == *"approval_notify_command (pid "*") is still running; not waiting for it"* ]]
 	tb_sql "DELETE FROM approvals"
 	unset TB_APPROVAL_NOTIFY_COMMAND
@@ -687,13 +739,13 @@ piped() {
 	run tb-approve --help
 	assert_success
 	local opt
-	for opt in $(grep -o -- '--[a-z][a-z-]*' <<< "$output" | sort -u); do
+	while read -r opt; do
 		grep -q -- "Fl ${opt#-}" "$TB_ROOT/bin/tb-approve.1" ||
 		    { echo "$opt is not in tb-approve.1"; false; }
-	done
-	for opt in $(sed -n 's/^\.It Fl -\([a-z-]*\).*/\1/p' "$TB_ROOT/bin/tb-approve.1"); do
+	done < <(grep -o -- '--[a-z][a-z-]*' <<< "$output" | sort -u)
+	while read -r opt; do
 		[[ "$output" == *"--$opt"* ]] || { echo "--$opt is not in --help"; false; }
-	done
+	done < <(sed -n 's/^\.It Fl -\([a-z-]*\).*/\1/p' "$TB_ROOT/bin/tb-approve.1")
 	run tb-approve --version
 	assert_success
 	assert_output --regexp '^tb-approve [0-9]'

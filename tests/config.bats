@@ -192,7 +192,7 @@ tb_env() {
 	[ "$(json_field .t212_environment)" = live ]
 	[ "$(json_field .trading_day)" = false ]
 	[ "$(json_field .reason)" = holiday ]
-	TB_T212_ENVIRONMENT=demo TB_HOLIDAYS= run --separate-stderr \
+	TB_T212_ENVIRONMENT=demo TB_HOLIDAYS='' run --separate-stderr \
 	    tb-status --json --date 2026-03-30
 	[ "$(json_field .t212_environment)" = demo ]
 	[ "$(json_field .trading_day)" = true ]
@@ -206,6 +206,7 @@ tb_env() {
 	[ "$(json_field .t212_environment)" = live ]
 	run --separate-stderr tb-status --config "$BATS_TEST_TMPDIR/nope.conf"
 	[ "$status" -eq 78 ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" == *"nope.conf"* ]]
 	TB_CONFIG="$BATS_TEST_TMPDIR/gone.conf" run --separate-stderr tb-status
 	[ "$status" -eq 78 ]
@@ -264,7 +265,7 @@ bad_values=(
 	local kv key value var
 	for kv in "${bad_values[@]}"; do
 		key=${kv%%|*} value=${kv#*|}
-		var="TB_$(printf '%s' "$key" | tr a-z A-Z)"
+		var="TB_$(printf '%s' "$key" | tr '[:lower:]' '[:upper:]')"
 		run --separate-stderr env "$var=$value" tb-status
 		[ "$status" -eq 78 ] || { echo "$var=$value: status $status"; false; }
 		[[ "$stderr" == *"$key"* ]] || { echo "$var: $stderr"; false; }
@@ -338,7 +339,7 @@ bad_values=(
 	    reddit_timeout_seconds yahoo_timeout_seconds t212_timeout_seconds \
 	    eodhd_base_url; do
 		grep -q "^$key = " "$TB_CONFIG" || { echo "missing $key"; false; }
-		grep -q "^#TB_$(printf '%s' "$key" | tr a-z A-Z)=" "$TB_ROOT/env.example" ||
+		grep -q "^#TB_$(printf '%s' "$key" | tr '[:lower:]' '[:upper:]')=" "$TB_ROOT/env.example" ||
 		    { echo "env.example lacks TB_ for $key"; false; }
 	done
 }

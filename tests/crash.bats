@@ -70,6 +70,10 @@ answered() {	# SERVICE PATH_REGEX: at least one such request answered
 	[ "$(fake_count "$1" "$2")" -ge 1 ]
 }
 
+held() {	# SERVICE PATH_REGEX: the fake holds such a request now
+	[ "$(fake_open "$1" "$2")" -ge 1 ]
+}
+
 # What a collection round leaves: posts, rounds and mentions, in order.
 collected() {
 	tb_sql "SELECT id, subreddit, score FROM reddit_posts ORDER BY id;
@@ -87,8 +91,7 @@ collected() {
 	fake_fault reddit '^/r/investing/new$' mode=pass delay=30 times=1
 	bg tb-collect --round 3
 	pid=$!
-	until_true 100 answered reddit '^/r/stocks/'
-	sleep 0.3	# r/investing's listing is now held by the fake
+	until_true 200 held reddit '^/r/investing/new$'
 	crash "$pid"
 	db_sound
 	# The subreddits done before the kill are stored, the held one not.
@@ -109,8 +112,7 @@ wallstreetbets|5" ]
 	fake_fault t212 'metadata/exchanges$' mode=pass delay=30 times=1
 	bg tb-collect --round 3
 	pid=$!
-	until_true 100 answered t212 'metadata/instruments$'
-	sleep 0.3
+	until_true 200 held t212 'metadata/exchanges$'
 	crash "$pid"
 	db_sound
 	# The instruments were stored whole before the kill; no exchanges.
@@ -130,13 +132,17 @@ wallstreetbets|5" ]
 	db_sound
 }
 
+minimax_stored() {
+	[ "$(tb_sql "SELECT count(*) FROM daily_picks WHERE llm_name = 'minimax'")" = 3 ]
+}
+
 @test "tb-decide killed while Claude holds its answer: the rerun asks it once more; minimax was stored at once" {
 	seed_mentions $MONDAY
 	fake_fault anthropic '^/v1/messages$' mode=pass delay=30 times=1
 	bg tb-decide --date $MONDAY
 	pid=$!
-	until_true 200 answered minimax '^/v1/'
-	sleep 0.3	# time to store what MiniMax said
+	# MiniMax's answer is stored while Claude's is still held (30 s).
+	until_true 200 minimax_stored
 	crash "$pid"
 	db_sound
 	[ "$(tb_sql "SELECT count(*) FROM daily_picks WHERE llm_name = 'claude'")" = 0 ]
@@ -159,8 +165,7 @@ minimax|3" ]
 	fake_fault yahoo '^/v8/finance/chart/NVDA$' mode=pass delay=30 times=1
 	bg tb-decide --date $MONDAY
 	pid=$!
-	until_true 100 answered yahoo '^/v8/finance/chart/AAPL$'
-	sleep 0.2
+	until_true 200 held yahoo '^/v8/finance/chart/NVDA$'
 	crash "$pid"
 	db_sound
 	[ "$(tb_sql "SELECT count(*) FROM daily_picks")" = 0 ]
@@ -214,7 +219,7 @@ AIR.PA|pending|0" ]
 # ---- migrations and other writers
 
 @test "killed while creating and migrating a database: the next start finishes it" {
-	versions=$(ls "$TB_ROOT"/sql/[0-9][0-9][0-9]_*.sql | wc -l)
+	versions=$(find "$TB_ROOT/sql" -name '[0-9][0-9][0-9]_*.sql' | wc -l)
 	for delay in 0.001 0.005 0.01 0.02 0.04; do
 		rm -rf "$TB_HOME"
 		bg tb-decide --date $MONDAY
@@ -253,14 +258,14 @@ AIR.PA|pending|0" ]
 @test "a write transaction held by another process is waited for, not broken" {
 	at_1630
 	tb_init_db
-	# Another writer holds the database for 1.5 s.
+	# Another writer holds the database for 3 s (tb waits up to 15 s).
 	python3 - "$TB_HOME/tb.db" >"$BATS_TEST_TMPDIR/holder" 2>&1 <<-'EOF' &
 	import sqlite3, sys, time
 	db = sqlite3.connect(sys.argv[1], isolation_level=None)
 	db.execute("BEGIN IMMEDIATE")
 	db.execute("INSERT INTO oauth_tokens VALUES ('other', 'x', 0)")
 	print("held", flush=True)
-	time.sleep(1.5)
+	time.sleep(3)
 	db.execute("COMMIT")
 	EOF
 	holder=$!

@@ -101,11 +101,13 @@ $(report_line 30 22 1-5 22:30)
 	[ "$(json_field .action)" = replaced ]
 	[ "$(grep -c "^# >>> tb: TB_HOME=$TB_HOME >>>" "$FAKE_CRONTAB_FILE")" -eq 1 ]
 	grep -q -- '--scheduled 17:40' "$FAKE_CRONTAB_FILE"
-	! grep -q "TB_HOME='$TB_HOME'.*--scheduled 17:10" "$FAKE_CRONTAB_FILE"
+	run grep -c "TB_HOME='$TB_HOME'.*--scheduled 17:10" "$FAKE_CRONTAB_FILE"
+	assert_failure 1
 	run --separate-stderr tb-cron --remove
 	assert_success
 	[ "$(json_field .action)" = removed ]
-	! grep -q "TB_HOME=$TB_HOME " "$FAKE_CRONTAB_FILE"
+	run grep -c "TB_HOME=$TB_HOME " "$FAKE_CRONTAB_FILE"
+	assert_failure 1
 	grep -q "TB_HOME=$BATS_TEST_TMPDIR/other >>>" "$FAKE_CRONTAB_FILE"
 	grep -qx '\*/5 \* \* \* \* /usr/bin/backup' "$FAKE_CRONTAB_FILE"
 	run --separate-stderr tb-cron --remove
@@ -123,12 +125,14 @@ $(report_line 30 22 1-5 22:30)
 	export ANTHROPIC_API_KEY=sk-ant-DISTINCTIVE-cron-key T212_API_KEY=t212-DISTINCTIVE
 	run --separate-stderr tb-cron --install
 	assert_success
-	! grep -q DISTINCTIVE "$FAKE_CRONTAB_FILE"
+	run grep -c DISTINCTIVE "$FAKE_CRONTAB_FILE"
+	assert_failure 1
 }
 
 @test "invalid or duplicate times are configuration errors naming the key" {
 	TB_SCHEDULER_EXECUTE_TIME=5pm run --separate-stderr tb-cron
 	[ "$status" -eq 78 ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" == *scheduler_execute_time* ]]
 	TB_SCHEDULER_COLLECT_TIMES=08:00,12:00,08:00 run --separate-stderr tb-cron
 	[ "$status" -eq 78 ]

@@ -110,6 +110,7 @@ orders_sent() {
 	export FAKE_CRONTAB_FILE="$BATS_TEST_TMPDIR/crontab"
 	day 2026-03-30 --collect-rounds 3 --no-approval -v
 	assert_success
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	printf '%s\n%s\n' "$output" "$stderr" > "$BATS_TEST_TMPDIR/day.out"
 	run tb-cron --install
 	assert_success

@@ -9,7 +9,7 @@ setup() {
 }
 
 migrations() {
-	ls "$TB_ROOT"/sql/[0-9]*.sql | wc -l
+	find "$TB_ROOT/sql" -name '[0-9]*.sql' | wc -l
 }
 
 @test "TB_HOME is created 0700 (parents too) and tb.db 0600, in WAL mode" {
@@ -61,6 +61,7 @@ migrations() {
 	before=$(md5sum < "$TB_HOME/tb.db")
 	run --separate-stderr tb-status
 	[ "$status" -eq 70 ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" == *"schema version 999 is newer"* ]]
 	[ "$(md5sum < "$TB_HOME/tb.db")" = "$before" ]
 }

@@ -11,9 +11,11 @@ load helpers
 	assert_line --regexp '^DIGEST +[0-9]+ tickers from [0-9]+ posts$'
 	assert_line --regexp '^APPROVAL +approve_all by no-approval at '
 	assert_line --regexp 'orders placed [1-9][0-9]*, skipped 0, failed 0, unknown 0; virtual booked [1-9]'
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" == *"== tb-daily --date 2026-03-30 --collect-rounds 3 --no-approval"* ]]
 	# The settings live in tb.env, where cron's runs find them too.
 	[[ "$stderr" == *"settings in $BATS_TEST_TMPDIR/tb-demo."*"/home/tb.env)"* ]]
 	# Its fake services are gone afterwards.
-	! pgrep -f "fake.py --state $BATS_TEST_TMPDIR" > /dev/null
+	run pgrep -f "fake.py --state $BATS_TEST_TMPDIR"
+	assert_failure 1
 }

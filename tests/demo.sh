@@ -19,7 +19,8 @@ day=2026-03-30
 
 python3 tests/fakes/fake.py --state "$work/fake" 2> "$work/fake.log" &
 fake=$!
-trap 'kill "$fake" 2>/dev/null || true' EXIT INT TERM
+# Wait for it too, so that no fake outlives the demo.
+trap 'kill "$fake" 2>/dev/null && wait "$fake"; true' EXIT INT TERM
 i=0
 while [ ! -s "$work/fake/port" ]; do
 	i=$((i + 1))

@@ -9,6 +9,8 @@
 # falls back to a file-size limit (ulimit -f, SIGXFSZ ignored) and the
 # read-only mount is skipped.
 
+# Each test runs in its own process: what one exports is meant to stay in it.
+# shellcheck disable=SC2030,SC2031
 load helpers
 load seeds
 
@@ -46,6 +48,7 @@ fails_naming() {
 	[ "$status" -eq "$1" ]
 	[ "$(json_field .exit_code)" = "$1" ]
 	[[ "$(json_field .error)" == *"$2"* ]]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[ "$(grep -c "ERROR .*$2" <<<"$stderr")" -ge 1 ]
 }
 

@@ -310,7 +310,7 @@ now_ms() {
 }
 
 @test "concurrent requests overlap" {
-	fake_fault yahoo chart mode=pass delay=2
+	fake_fault yahoo chart mode=pass hold=2
 	curl -sS -o /dev/null "$TB_YAHOO_BASE_URL/v8/finance/chart/AAPL" &
 	local p1=$!
 	curl -sS -o /dev/null "$TB_YAHOO_BASE_URL/v8/finance/chart/NVDA" &
@@ -319,8 +319,91 @@ now_ms() {
 	wait "$p2"
 	run fake_requests yahoo
 	assert_equal "$(jq -s 'length' <<<"$output")" 2
-	# Both arrived before either was answered.
+	# Both arrived before either was answered, by the clock and by ticks.
 	assert_equal "$(jq -s '(map(.arrived_at) | max) < (map(.answered_at) | min)' <<<"$output")" true
+	assert_equal "$(jq -s '(map(.arrived_tick) | max) < (map(.answered_tick) | min)' <<<"$output")" true
+}
+
+@test "fault hold: answers wait for N arrivals, or for the delay as a safety net" {
+	fake_fault yahoo chart mode=pass hold=3 delay=30
+	local pids=() sym
+	for sym in AAPL NVDA MSFT; do
+		curl -sS -o /dev/null "$TB_YAHOO_BASE_URL/v8/finance/chart/$sym" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	run fake_requests yahoo
+	assert_equal "$(jq -s 'map(.status) | unique' <<<"$output" | jq -c .)" '[200]'
+	assert_equal "$(jq -s '(map(.arrived_tick) | max) < (map(.answered_tick) | min)' <<<"$output")" true
+	# Past N the rule holds nothing more.
+	call "$TB_YAHOO_BASE_URL/v8/finance/chart/AAPL"
+	assert_equal "$CODE" 200
+	# One of two: answered once the delay is over.
+	fake_clear
+	fake_fault t212 'account/summary' status=503 hold=2 delay=0.5
+	local t0 t1
+	t0=$(now_ms)
+	t212 GET account/summary
+	t1=$(now_ms)
+	assert_equal "$CODE" 503
+	assert [ $((t1 - t0)) -ge 500 ]
+	run fake_fault yahoo chart hold=0
+	assert_failure
+	run fake_fault yahoo chart hold=2 mode=hang
+	assert_failure
+}
+
+@test "open lists the requests held now, not those answered" {
+	call "$TB_YAHOO_BASE_URL/v8/finance/chart/AAPL"
+	fake_fault yahoo 'chart/NVDA' mode=pass delay=30
+	curl -sS -o /dev/null --max-time 60 "$TB_YAHOO_BASE_URL/v8/finance/chart/NVDA" 3>&- &
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(fake_open yahoo)" = 1 ] && break
+		sleep 0.05
+	done
+	assert_equal "$(fake_open yahoo)" 1
+	assert_equal "$(fake_open yahoo 'chart/NVDA$')" 1
+	assert_equal "$(fake_open yahoo 'chart/AAPL$')" 0
+	assert_equal "$(fake_open t212)" 0
+	assert_equal "$(fake_control GET open | jq -r '.[0].path')" /v8/finance/chart/NVDA
+}
+
+@test "ticks: a request sent after an answer arrived has a later tick" {
+	call "$TB_YAHOO_BASE_URL/v8/finance/chart/AAPL"
+	fake_fault t212 'account/summary' mode=refuse times=1
+	run curl -sS -u k:s "$TB_T212_BASE_URL/api/v0/equity/account/summary"
+	call "$TB_YAHOO_BASE_URL/v8/finance/chart/NVDA"
+	run fake_requests
+	assert_equal "$(jq -sc 'map([.arrived_tick, .answered_tick])' <<<"$output")" \
+	    '[[1,2],[3,4],[5,6]]'
+	# A fake restarted on the same state goes on from there.
+	fake_stop
+	fake_start
+	call "$TB_YAHOO_BASE_URL/v8/finance/chart/AAPL"
+	run fake_requests
+	assert_equal "$(jq -sc 'last | [.seq, .arrived_tick, .answered_tick]' <<<"$output")" \
+	    '[4,7,8]'
+}
+
+@test "fake_clear starts every rate-limit window afresh" {
+	fake_set t212.enforce_limits=true 't212.limits={"orders/market":[1,60]}'
+	buy AAPL_US_EQ 0.01
+	assert_equal "$CODE" 200
+	buy AAPL_US_EQ 0.01
+	assert_equal "$CODE" 429
+	fake_clear
+	buy AAPL_US_EQ 0.01
+	assert_equal "$CODE" 200
+	local _
+	for _ in 1 2 3 4 5; do
+		call -A x "$TB_REDDIT_AUTH_URL/r/stocks/new.json"
+	done
+	fake_clear
+	call -A x -D "$BATS_TEST_TMPDIR/h" "$TB_REDDIT_AUTH_URL/r/stocks/new.json"
+	assert_equal "$CODE" 200
+	run grep -i '^X-Ratelimit-Used: 1' "$BATS_TEST_TMPDIR/h"
+	assert_success
 }
 
 # ---- Trading 212
@@ -389,8 +472,8 @@ now_ms() {
 }
 
 @test "t212: history pages follow nextPagePath, newest first" {
-	local i ids=()
-	for i in 1 2 3 4 5; do
+	local _ ids=()
+	for _ in 1 2 3 4 5; do
 		buy AAPL_US_EQ 0.1
 		ids+=("$(jq .id <<<"$BODY")")
 	done
@@ -704,6 +787,7 @@ now_ms() {
 	# The traps the extractor must survive are there.
 	local text
 	text=$(jq -r '.[] | .title, .selftext' "$FIX"/reddit/posts_*.json)
+	# shellcheck disable=SC2016  # cashtags, not variables
 	for s in '$ASML' 'AAPL calls' 'Shell' 'tsla' 'YOLO' 'DD' 'CEO' 'ATH' 'ETF' \
 	    'I think AI is' 'AIR.PA' '$AIR' 'SHEL.L' 'ASML.AS'; do
 		[[ $text == *"$s"* ]] || fail "no post says $s"
@@ -729,6 +813,7 @@ now_ms() {
 		assert [ -s "$FIX/yahoo/chart_$t.json" ]
 	done
 	local picks
+	# shellcheck disable=SC2016  # sed's $, the last line
 	picks=$(jq -r '.content[0].input.picks[].ticker' "$FIX/anthropic/response_tool_use.json"
 	    jq -r '.choices[0].message.content' "$FIX/minimax/response_ok.json" |
 	        sed -n '/```json/,/```/p' | sed '1d;$d' | jq -r '.picks[].ticker')

@@ -11,6 +11,9 @@
 # suite, so for them "hang" is the fake holding the request for a while
 # and then closing it without an answer.
 
+# Each test runs in its own process: what one sets (bats' $status too) is
+# meant to stay in it.
+# shellcheck disable=SC2030,SC2031
 load helpers
 load seeds
 
@@ -18,18 +21,11 @@ MONDAY=2026-03-30
 EXEC_DAY=2026-11-23
 ORDERS=/api/v0/equity/orders/market
 
-# The faults every service gets: "label|fake_fault arguments".
-FAULTS=(
-	"HTTP 500|status=500"
-	"HTTP 502|status=502"
-	"HTTP 503|status=503"
-	"malformed JSON|mode=malformed"
-	"truncated body|mode=truncated"
-	"HTML error page|mode=html"
-	"body over the size cap|mode=oversize"
-	"empty 200|mode=empty"
-	"closed without an answer|mode=refuse"
-)
+# Every service gets the same faults, one test each (so that they run in
+# parallel): HTTP 500, 502 and 503, malformed JSON, a truncated body, an
+# HTML error page, a body over the size cap, an empty 200, and a
+# connection closed without an answer; some services more (a hang, a long
+# 429, a timeout, a refused connection).
 
 setup() {
 	tb_isolate
@@ -53,13 +49,9 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
 }
 
-# The label of the fault being tried, so that a failure says which.
-trying() {
-	echo "# fault: $1"
-}
-
 # says SERVICE: stderr holds a WARN or ERROR line naming SERVICE.
 says() {
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	if ! grep -Eq "(WARN|ERROR) tb-[a-z]+: .*\b$1\b" <<<"$stderr"; then
 		echo "no log line naming $1 in:"
 		printf '%s\n' "$stderr"
@@ -109,20 +101,53 @@ collect_completes() {
 	collect_consistent
 }
 
-@test "reddit: each fault on every listing: exit 69, nothing half-stored, the rerun collects" {
-	for f in "${FAULTS[@]}"; do
-		trying "reddit ${f%%|*}"
-		fresh_home
-		# shellcheck disable=SC2086
-		fake_fault reddit '^/r/' ${f#*|}
-		collect_at_1630
-		[ "$status" -eq 69 ]
-		says reddit
-		[ "$(json_field '[.subreddits[].error | select(. != null)] | length')" = 5 ]
-		[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 0 ]
-		collect_consistent
-		collect_completes
-	done
+# reddit_fault FAULT...: every listing fails so: exit 69, nothing
+# half-stored, and the rerun after the fault clears collects the day.
+reddit_fault() {
+	fake_fault reddit '^/r/' "$@"
+	collect_at_1630
+	[ "$status" -eq 69 ]
+	says reddit
+	[ "$(json_field '[.subreddits[].error | select(. != null)] | length')" = 5 ]
+	[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 0 ]
+	collect_consistent
+	collect_completes
+}
+
+@test "reddit, HTTP 500 on every listing: exit 69, nothing half-stored, the rerun collects" {
+	reddit_fault status=500
+}
+
+@test "reddit, HTTP 502 on every listing: exit 69, nothing half-stored, the rerun collects" {
+	reddit_fault status=502
+}
+
+@test "reddit, HTTP 503 on every listing: exit 69, nothing half-stored, the rerun collects" {
+	reddit_fault status=503
+}
+
+@test "reddit, malformed JSON on every listing: exit 69, nothing half-stored, the rerun collects" {
+	reddit_fault mode=malformed
+}
+
+@test "reddit, truncated body on every listing: exit 69, nothing half-stored, the rerun collects" {
+	reddit_fault mode=truncated
+}
+
+@test "reddit, HTML error page on every listing: exit 69, nothing half-stored, the rerun collects" {
+	reddit_fault mode=html
+}
+
+@test "reddit, body over the size cap on every listing: exit 69, nothing half-stored, the rerun collects" {
+	reddit_fault mode=oversize
+}
+
+@test "reddit, empty 200 on every listing: exit 69, nothing half-stored, the rerun collects" {
+	reddit_fault mode=empty
+}
+
+@test "reddit, closed without an answer on every listing: exit 69, nothing half-stored, the rerun collects" {
+	reddit_fault mode=refuse
 }
 
 @test "reddit: 429 with Retry-After is waited out; a refused connection fails cleanly" {
@@ -130,8 +155,9 @@ collect_completes() {
 	collect_at_1630
 	assert_success
 	[ "$(json_field '.subreddits[] | select(.name == "stocks") | .error')" = null ]
-	# The retry came after the second the server asked for.
-	gap=$(fake_requests reddit '^/r/stocks/new$' | jq -s '.[1].arrived_at - .[0].answered_at')
+	# The retry came after the second the server asked for (arrival to
+	# arrival: answered_at is stamped after the answer went out).
+	gap=$(fake_requests reddit '^/r/stocks/new$' | jq -s '.[1].arrived_at - .[0].arrived_at')
 	[ "$(jq -n "$gap >= 0.95")" = true ]
 	[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 16 ]
 
@@ -171,30 +197,65 @@ collect_completes() {
 
 # ---- Trading 212 metadata, through tb-collect
 
-@test "t212 metadata: each fault keeps the round going without a universe; the rerun refreshes" {
-	local -a faults=("${FAULTS[@]/mode=oversize/mode=oversize size=40000000}"
-	    "429 for a minute|status=429 header.Retry-After=120")
-	for f in "${faults[@]}"; do
-		trying "t212 instruments ${f%%|*}"
-		fresh_home
-		# shellcheck disable=SC2086
-		fake_fault t212 'metadata/instruments$' ${f#*|}
-		collect_at_1630
-		assert_success
-		says t212
-		[ "$(json_field .universe)" = missing ]
-		[[ "$(json_field .universe_error)" == t212:* ]]
-		[ "$(tb_sql "SELECT count(*) FROM instruments")" = 0 ]
-		[ "$(tb_sql "SELECT count(*) FROM metadata_refresh WHERE kind = 'instruments'")" = 0 ]
-		[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 16 ]
-		collect_consistent
-		fake_clear
-		collect_at_1630
-		assert_success
-		[ "$(json_field .universe)" = refreshed ]
-		[ "$(tb_sql "SELECT count(*) FROM instruments")" = 40 ]
-		[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 16 ]
-	done
+# instruments_fault FAULT...: the instruments fail so: the round goes on
+# without a universe, and the rerun after the fault clears refreshes it.
+instruments_fault() {
+	fake_fault t212 'metadata/instruments$' "$@"
+	collect_at_1630
+	assert_success
+	says t212
+	[ "$(json_field .universe)" = missing ]
+	[[ "$(json_field .universe_error)" == t212:* ]]
+	[ "$(tb_sql "SELECT count(*) FROM instruments")" = 0 ]
+	[ "$(tb_sql "SELECT count(*) FROM metadata_refresh WHERE kind = 'instruments'")" = 0 ]
+	[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 16 ]
+	collect_consistent
+	fake_clear
+	collect_at_1630
+	assert_success
+	[ "$(json_field .universe)" = refreshed ]
+	[ "$(tb_sql "SELECT count(*) FROM instruments")" = 40 ]
+	[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 16 ]
+}
+
+@test "t212 metadata, HTTP 500 keeps the round going without a universe; the rerun refreshes" {
+	instruments_fault status=500
+}
+
+@test "t212 metadata, HTTP 502 keeps the round going without a universe; the rerun refreshes" {
+	instruments_fault status=502
+}
+
+@test "t212 metadata, HTTP 503 keeps the round going without a universe; the rerun refreshes" {
+	instruments_fault status=503
+}
+
+@test "t212 metadata, malformed JSON keeps the round going without a universe; the rerun refreshes" {
+	instruments_fault mode=malformed
+}
+
+@test "t212 metadata, truncated body keeps the round going without a universe; the rerun refreshes" {
+	instruments_fault mode=truncated
+}
+
+@test "t212 metadata, HTML error page keeps the round going without a universe; the rerun refreshes" {
+	instruments_fault mode=html
+}
+
+@test "t212 metadata, body over the size cap keeps the round going without a universe; the rerun refreshes" {
+	instruments_fault mode=oversize size=40000000
+}
+
+@test "t212 metadata, empty 200 keeps the round going without a universe; the rerun refreshes" {
+	instruments_fault mode=empty
+}
+
+@test "t212 metadata, closed without an answer keeps the round going without a universe; the rerun refreshes" {
+	instruments_fault mode=refuse
+}
+
+@test "t212 metadata, 429 for a minute keeps the round going without a universe; the rerun refreshes" {
+	instruments_fault status=429 header.Retry-After=120
 }
 
 # ---- Yahoo, Anthropic and MiniMax, through tb-decide
@@ -228,25 +289,61 @@ decide_completes() {
 	picks_whole
 }
 
-@test "yahoo: each fault on every chart: exit 69, no LLM asked, the rerun decides" {
-	local -a faults=("${FAULTS[@]}" "hang|mode=hang delay=0.3")
-	for f in "${faults[@]}"; do
-		trying "yahoo ${f%%|*}"
-		fresh_home
-		seed_mentions $MONDAY
-		# shellcheck disable=SC2086
-		fake_fault yahoo '^/v8/finance/chart/' ${f#*|}
-		decide
-		[ "$status" -eq 69 ]
-		says yahoo
-		[ "$(tb_sql "SELECT count(*) FROM llm_runs")" = 0 ]
-		[ "$(tb_sql "SELECT count(*) FROM daily_picks")" = 0 ]
-		[ "$(tb_sql "SELECT count(*) FROM market_data WHERE status = 'ok'")" = 0 ]
-		db_sound
-		decide_completes
-		[ "$(tb_sql "SELECT count(*) FROM market_data WHERE status = 'ok'
-		    AND symbol NOT LIKE '%=X'")" = 5 ]
-	done
+# charts_fault FAULT...: every chart fails so: exit 69, no LLM asked,
+# and the rerun after the fault clears decides.
+charts_fault() {
+	seed_mentions $MONDAY
+	fake_fault yahoo '^/v8/finance/chart/' "$@"
+	decide
+	[ "$status" -eq 69 ]
+	says yahoo
+	[ "$(tb_sql "SELECT count(*) FROM llm_runs")" = 0 ]
+	[ "$(tb_sql "SELECT count(*) FROM daily_picks")" = 0 ]
+	[ "$(tb_sql "SELECT count(*) FROM market_data WHERE status = 'ok'")" = 0 ]
+	db_sound
+	decide_completes
+	[ "$(tb_sql "SELECT count(*) FROM market_data WHERE status = 'ok'
+	    AND symbol NOT LIKE '%=X'")" = 5 ]
+}
+
+@test "yahoo, HTTP 500 on every chart: exit 69, no LLM asked, the rerun decides" {
+	charts_fault status=500
+}
+
+@test "yahoo, HTTP 502 on every chart: exit 69, no LLM asked, the rerun decides" {
+	charts_fault status=502
+}
+
+@test "yahoo, HTTP 503 on every chart: exit 69, no LLM asked, the rerun decides" {
+	charts_fault status=503
+}
+
+@test "yahoo, malformed JSON on every chart: exit 69, no LLM asked, the rerun decides" {
+	charts_fault mode=malformed
+}
+
+@test "yahoo, truncated body on every chart: exit 69, no LLM asked, the rerun decides" {
+	charts_fault mode=truncated
+}
+
+@test "yahoo, HTML error page on every chart: exit 69, no LLM asked, the rerun decides" {
+	charts_fault mode=html
+}
+
+@test "yahoo, body over the size cap on every chart: exit 69, no LLM asked, the rerun decides" {
+	charts_fault mode=oversize
+}
+
+@test "yahoo, empty 200 on every chart: exit 69, no LLM asked, the rerun decides" {
+	charts_fault mode=empty
+}
+
+@test "yahoo, closed without an answer on every chart: exit 69, no LLM asked, the rerun decides" {
+	charts_fault mode=refuse
+}
+
+@test "yahoo, hang on every chart: exit 69, no LLM asked, the rerun decides" {
+	charts_fault mode=hang delay=0.3
 }
 
 @test "yahoo: 429 with Retry-After is waited out; a refused connection exits 69" {
@@ -266,73 +363,148 @@ decide_completes() {
 	decide_completes
 }
 
-# The faults an LLM gets, one a line: the common ones, a hang past its
-# (shortened) timeout, and a closed port.
-llm_faults() {
-	printf '%s\n' "${FAULTS[@]}" "timeout|mode=hang delay=5" \
-	    "refused|refused"
-}
-
-# llm_fault_run SERVICE PATH FAULT: run tb-decide with SERVICE failing.
+# llm_fault_run SERVICE PATH FAULT...: run tb-decide with SERVICE failing
+# so; "refused" makes its base URL a closed port for that run.  The LLM
+# timeout is shortened for the hangs.
 llm_fault_run() {
-	local url_var
-	if [ "$3" = refused ]; then
-		# The caller restores the base URL afterwards.
-		url_var=TB_$(tr '[:lower:]' '[:upper:]' <<<"$1")_BASE_URL
+	local service=$1 path=$2 url_var saved
+	shift 2
+	url_var=TB_$(tr '[:lower:]' '[:upper:]' <<<"$service")_BASE_URL
+	saved=${!url_var}
+	if [ "$1" = refused ]; then
 		export "$url_var=http://127.0.0.1:$(closed_port)"
 	else
-		# shellcheck disable=SC2086
-		fake_fault "$1" "$2" $3
+		fake_fault "$service" "$path" "$@"
 	fi
 	TB_LLM_TIMEOUT_SECONDS=0.5 decide
+	export "$url_var=$saved"
 }
 
-@test "anthropic (Monday's main trader): each fault exits 69, minimax kept, the rerun asks claude only" {
-	local saved=$TB_ANTHROPIC_BASE_URL
-	while IFS= read -r f; do
-		trying "anthropic ${f%%|*}"
-		fresh_home
-		export TB_ANTHROPIC_BASE_URL=$saved
-		seed_mentions $MONDAY
-		llm_fault_run anthropic '^/v1/messages' "${f#*|}"
-		export TB_ANTHROPIC_BASE_URL=$saved
-		[ "$status" -eq 69 ]
-		says anthropic
-		if [ "${f%%|*}" = timeout ]; then
-			[[ "$stderr" == *"anthropic"*"timed out"* ]]
-		fi
-		[ "$(json_field .llms.claude.status)" = failed ]
-		[ "$(json_field .llms.minimax.status)" = ok ]
-		[ "$(picks_of claude)" = 0 ]
-		[ "$(picks_of minimax)" = 3 ]
-		picks_whole
-		decide_completes
-		# MiniMax had decided: it is not asked again.
-		[ "$(tb_sql "SELECT count(*) FROM llm_runs WHERE llm_name = 'minimax'")" = 1 ]
-	done < <(llm_faults)
+# anthropic_fault FAULT...: Monday's main trader fails so: exit 69,
+# minimax's picks kept, and the rerun asks claude only.
+anthropic_fault() {
+	seed_mentions $MONDAY
+	llm_fault_run anthropic '^/v1/messages' "$@"
+	[ "$status" -eq 69 ]
+	says anthropic
+	if [ "$1" = mode=hang ]; then
+		[[ "$stderr" == *"anthropic"*"timed out"* ]]
+	fi
+	[ "$(json_field .llms.claude.status)" = failed ]
+	[ "$(json_field .llms.minimax.status)" = ok ]
+	[ "$(picks_of claude)" = 0 ]
+	[ "$(picks_of minimax)" = 3 ]
+	picks_whole
+	decide_completes
+	# MiniMax had decided: it is not asked again.
+	[ "$(tb_sql "SELECT count(*) FROM llm_runs WHERE llm_name = 'minimax'")" = 1 ]
 }
 
-@test "minimax (Monday's virtual trader): each fault degrades to exit 0, the rerun asks minimax only" {
-	local saved=$TB_MINIMAX_BASE_URL
-	while IFS= read -r f; do
-		trying "minimax ${f%%|*}"
-		fresh_home
-		seed_mentions $MONDAY
-		llm_fault_run minimax '^/v1/' "${f#*|}"
-		export TB_MINIMAX_BASE_URL=$saved
-		assert_success
-		says minimax
-		if [ "${f%%|*}" = timeout ]; then
-			[[ "$stderr" == *"minimax"*"timed out"* ]]
-		fi
-		[ "$(json_field .llms.minimax.status)" = failed ]
-		[ "$(json_field .llms.claude.status)" = ok ]
-		[ "$(picks_of minimax)" = 0 ]
-		[ "$(picks_of claude)" = 3 ]
-		picks_whole
-		decide_completes
-		[ "$(tb_sql "SELECT count(*) FROM llm_runs WHERE llm_name = 'claude'")" = 1 ]
-	done < <(llm_faults)
+# minimax_fault FAULT...: Monday's virtual trader fails so: the run
+# degrades to exit 0, and the rerun asks minimax only.
+minimax_fault() {
+	seed_mentions $MONDAY
+	llm_fault_run minimax '^/v1/' "$@"
+	assert_success
+	says minimax
+	if [ "$1" = mode=hang ]; then
+		[[ "$stderr" == *"minimax"*"timed out"* ]]
+	fi
+	[ "$(json_field .llms.minimax.status)" = failed ]
+	[ "$(json_field .llms.claude.status)" = ok ]
+	[ "$(picks_of minimax)" = 0 ]
+	[ "$(picks_of claude)" = 3 ]
+	picks_whole
+	decide_completes
+	[ "$(tb_sql "SELECT count(*) FROM llm_runs WHERE llm_name = 'claude'")" = 1 ]
+}
+
+@test "anthropic (Monday's main trader), HTTP 500: exit 69, minimax kept, the rerun asks claude only" {
+	anthropic_fault status=500
+}
+
+@test "anthropic (Monday's main trader), HTTP 502: exit 69, minimax kept, the rerun asks claude only" {
+	anthropic_fault status=502
+}
+
+@test "anthropic (Monday's main trader), HTTP 503: exit 69, minimax kept, the rerun asks claude only" {
+	anthropic_fault status=503
+}
+
+@test "anthropic (Monday's main trader), malformed JSON: exit 69, minimax kept, the rerun asks claude only" {
+	anthropic_fault mode=malformed
+}
+
+@test "anthropic (Monday's main trader), truncated body: exit 69, minimax kept, the rerun asks claude only" {
+	anthropic_fault mode=truncated
+}
+
+@test "anthropic (Monday's main trader), HTML error page: exit 69, minimax kept, the rerun asks claude only" {
+	anthropic_fault mode=html
+}
+
+@test "anthropic (Monday's main trader), body over the size cap: exit 69, minimax kept, the rerun asks claude only" {
+	anthropic_fault mode=oversize
+}
+
+@test "anthropic (Monday's main trader), empty 200: exit 69, minimax kept, the rerun asks claude only" {
+	anthropic_fault mode=empty
+}
+
+@test "anthropic (Monday's main trader), closed without an answer: exit 69, minimax kept, the rerun asks claude only" {
+	anthropic_fault mode=refuse
+}
+
+@test "anthropic (Monday's main trader), timeout: exit 69, minimax kept, the rerun asks claude only" {
+	anthropic_fault mode=hang delay=5
+}
+
+@test "anthropic (Monday's main trader), refused connection: exit 69, minimax kept, the rerun asks claude only" {
+	anthropic_fault refused
+}
+
+@test "minimax (Monday's virtual trader), HTTP 500: degrades to exit 0, the rerun asks minimax only" {
+	minimax_fault status=500
+}
+
+@test "minimax (Monday's virtual trader), HTTP 502: degrades to exit 0, the rerun asks minimax only" {
+	minimax_fault status=502
+}
+
+@test "minimax (Monday's virtual trader), HTTP 503: degrades to exit 0, the rerun asks minimax only" {
+	minimax_fault status=503
+}
+
+@test "minimax (Monday's virtual trader), malformed JSON: degrades to exit 0, the rerun asks minimax only" {
+	minimax_fault mode=malformed
+}
+
+@test "minimax (Monday's virtual trader), truncated body: degrades to exit 0, the rerun asks minimax only" {
+	minimax_fault mode=truncated
+}
+
+@test "minimax (Monday's virtual trader), HTML error page: degrades to exit 0, the rerun asks minimax only" {
+	minimax_fault mode=html
+}
+
+@test "minimax (Monday's virtual trader), body over the size cap: degrades to exit 0, the rerun asks minimax only" {
+	minimax_fault mode=oversize
+}
+
+@test "minimax (Monday's virtual trader), empty 200: degrades to exit 0, the rerun asks minimax only" {
+	minimax_fault mode=empty
+}
+
+@test "minimax (Monday's virtual trader), closed without an answer: degrades to exit 0, the rerun asks minimax only" {
+	minimax_fault mode=refuse
+}
+
+@test "minimax (Monday's virtual trader), timeout: degrades to exit 0, the rerun asks minimax only" {
+	minimax_fault mode=hang delay=5
+}
+
+@test "minimax (Monday's virtual trader), refused connection: degrades to exit 0, the rerun asks minimax only" {
+	minimax_fault refused
 }
 
 @test "anthropic and minimax: 429 with Retry-After is waited out, one answer stored each" {
@@ -371,46 +543,87 @@ journal_agrees() {
 	    ('submitted', 'filled') ORDER BY broker_ticker)")" ]
 }
 
-@test "t212 orders: each fault after the broker took the order leaves it pending; the rerun reconciles, never re-sends" {
-	local -a faults=("${FAULTS[@]}" "hang|mode=hang delay=0.3")
-	for f in "${faults[@]}"; do
-		trying "t212 orders ${f%%|*}"
-		fresh_home
-		fake_set 't212.history=[]' 't212.pending=[]'
-		seed_approved_day "$EXEC_DAY"
-		# The broker acts on the first order; its answer is the fault.
-		# shellcheck disable=SC2086
-		fake_fault t212 "$ORDERS\$" ${f#*|} apply=true times=1
-		execute
-		[ "$status" -eq 69 ]
-		says t212
-		[ "$(tb_sql "SELECT status FROM trades WHERE ticker = 'ASML.AS'")" = pending ]
-		# The first sign of trouble stops the orders.
-		[ "$(fake_count t212 "$ORDERS")" -ge 1 ]
-		[ "$(tb_sql "SELECT count(*) FROM trades WHERE ticker = 'AIR.PA'")" = 0 ]
-		db_sound
-		sent=$(fake_count t212 "$ORDERS")
-		execute
-		assert_success
-		[ "$(json_field .reconciled.matched)" = 1 ]
-		[ "$(tb_sql "SELECT status FROM trades WHERE ticker = 'ASML.AS'")" = filled ]
-		[ "$(tb_sql "SELECT status FROM trades WHERE ticker = 'AIR.PA'")" = submitted ]
-		# Only AIR.PA was sent by the rerun.
-		[ "$(fake_count t212 "$ORDERS")" = $((sent + 1)) ]
-		[ "$(tb_sql "SELECT count(*) FROM trades WHERE kind = 'virtual'")" = 1 ]
-		journal_agrees
-	done
+# order_fault FAULT...: the broker takes the first order and its answer
+# fails so: the order stays pending, exit 69, and the rerun reconciles
+# it and sends only the next one.
+order_fault() {
+	seed_approved_day "$EXEC_DAY"
+	fake_fault t212 "$ORDERS\$" "$@" apply=true times=1
+	execute
+	[ "$status" -eq 69 ]
+	says t212
+	[ "$(tb_sql "SELECT status FROM trades WHERE ticker = 'ASML.AS'")" = pending ]
+	# Sent once, never again by the HTTP layer; the first sign of
+	# trouble stops the orders.
+	[ "$(fake_count t212 "$ORDERS")" = 1 ]
+	[ "$(tb_sql "SELECT count(*) FROM trades WHERE ticker = 'AIR.PA'")" = 0 ]
+	db_sound
+	execute
+	assert_success
+	[ "$(json_field .reconciled.matched)" = 1 ]
+	[ "$(tb_sql "SELECT status FROM trades WHERE ticker = 'ASML.AS'")" = filled ]
+	[ "$(tb_sql "SELECT status FROM trades WHERE ticker = 'AIR.PA'")" = submitted ]
+	# Only AIR.PA was sent by the rerun.
+	[ "$(fake_count t212 "$ORDERS")" = 2 ]
+	[ "$(tb_sql "SELECT count(*) FROM trades WHERE kind = 'virtual'")" = 1 ]
+	journal_agrees
 }
 
-@test "t212 orders: 429 with Retry-After is waited out, one order each" {
+@test "t212 orders, HTTP 500: the order taken stays pending; the rerun reconciles, never re-sends" {
+	order_fault status=500
+}
+
+@test "t212 orders, HTTP 502: the order taken stays pending; the rerun reconciles, never re-sends" {
+	order_fault status=502
+}
+
+@test "t212 orders, HTTP 503: the order taken stays pending; the rerun reconciles, never re-sends" {
+	order_fault status=503
+}
+
+@test "t212 orders, malformed JSON: the order taken stays pending; the rerun reconciles, never re-sends" {
+	order_fault mode=malformed
+}
+
+@test "t212 orders, truncated body: the order taken stays pending; the rerun reconciles, never re-sends" {
+	order_fault mode=truncated
+}
+
+@test "t212 orders, HTML error page: the order taken stays pending; the rerun reconciles, never re-sends" {
+	order_fault mode=html
+}
+
+@test "t212 orders, body over the size cap: the order taken stays pending; the rerun reconciles, never re-sends" {
+	order_fault mode=oversize
+}
+
+@test "t212 orders, empty 200: the order taken stays pending; the rerun reconciles, never re-sends" {
+	order_fault mode=empty
+}
+
+@test "t212 orders, closed without an answer: the order taken stays pending; the rerun reconciles, never re-sends" {
+	order_fault mode=refuse
+}
+
+@test "t212 orders, hang: the order taken stays pending; the rerun reconciles, never re-sends" {
+	order_fault mode=hang delay=0.3
+}
+
+@test "t212 orders: a 429 is not resent; the order stays pending, then unknown, never sent again" {
 	seed_approved_day "$EXEC_DAY"
 	fake_fault t212 "$ORDERS\$" status=429 times=1 header.Retry-After=1
 	execute
-	assert_success
-	[ "$(json_field .placed)" = 2 ]
-	[ "$(fake_count t212 "$ORDERS")" = 3 ]
-	[ "$(fake_state t212.history | jq length)" = 2 ]
-	journal_agrees
+	[ "$status" -eq 69 ]
+	says t212
+	[ "$(fake_count t212 "$ORDERS")" = 1 ]
+	[ "$(tb_sql "SELECT status FROM trades WHERE ticker = 'ASML.AS'")" = pending ]
+	[ "$(fake_state t212.history | jq length)" = 0 ]
+	execute --force
+	[ "$status" -eq 69 ]
+	[ "$(tb_sql "SELECT status FROM trades WHERE ticker = 'ASML.AS'")" = unknown ]
+	[ "$(json_field .placed)" = 1 ]
+	[ "$(fake_count t212 "$ORDERS")" = 2 ]
+	[ "$(fake_state t212.history | jq length)" = 1 ]
 }
 
 @test "t212 orders: a refused connection sends and journals nothing; the next run places each once" {

@@ -3,6 +3,8 @@
 # program apprun: trading days, --scheduled across DST, the lock, the
 # runs record and the one-line summary.
 
+# Each test runs in its own process: what one exports is meant to stay in it.
+# shellcheck disable=SC2030,SC2031
 load helpers
 
 setup() {
@@ -51,6 +53,7 @@ setup() {
 	[ "$status" -eq 69 ]
 	[ "$(json_field .status)" = failed ]
 	[ "$(json_field .error)" = "failing with 69 as asked" ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" == *"ERROR apprun: failing with 69 as asked"* ]]
 	[ "$(tb_sql "SELECT status, exit_code FROM runs")" = "failed|69" ]
 }
@@ -98,8 +101,8 @@ not_due() {
 
 @test "a second instance exits 75 at once naming the lock file" {
 	"$APPRUN" --date 2026-03-30 --sleep 3 > "$BATS_TEST_TMPDIR/first.out" 2>&1 &
-	local first=$! i
-	for i in $(seq 50); do
+	local first=$! _
+	for _ in $(seq 50); do
 		grep -q "holding the lock" "$BATS_TEST_TMPDIR/first.out" && break
 		sleep 0.1
 	done
@@ -118,8 +121,8 @@ not_due() {
 
 @test "a killed holder releases the lock (the kernel holds it, not a file)" {
 	"$APPRUN" --date 2026-03-30 --sleep 30 > "$BATS_TEST_TMPDIR/first.out" 2>&1 &
-	local first=$! i
-	for i in $(seq 50); do
+	local first=$! _
+	for _ in $(seq 50); do
 		grep -q "holding the lock" "$BATS_TEST_TMPDIR/first.out" && break
 		sleep 0.1
 	done
@@ -133,8 +136,13 @@ not_due() {
 }
 
 @test "programs lock independently" {
-	"$APPRUN" --name tb-collect --date 2026-03-30 --sleep 2 > /dev/null 2>&1 &
-	sleep 0.5
+	"$APPRUN" --name tb-collect --date 2026-03-30 --sleep 2 > "$BATS_TEST_TMPDIR/first.out" 2>&1 &
+	local _
+	for _ in $(seq 50); do
+		grep -q "holding the lock" "$BATS_TEST_TMPDIR/first.out" && break
+		sleep 0.1
+	done
+	grep -q "holding the lock" "$BATS_TEST_TMPDIR/first.out"
 	run --separate-stderr "$APPRUN" --name tb-decide --date 2026-03-30
 	assert_success
 	wait

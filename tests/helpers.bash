@@ -14,6 +14,7 @@ export PATH="$TB_BUILD/bin:$PATH"
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 if [ -f "$TB_ROOT/tests/fakes/fake.bash" ]; then
+	# shellcheck source=tests/fakes/fake.bash
 	. "$TB_ROOT/tests/fakes/fake.bash"
 fi
 
@@ -46,7 +47,27 @@ tb_sql() {
 	sqlite3 -batch -noheader "$TB_HOME/tb.db" "$@"
 }
 
+# refute_stored SECRET...: no file under $TB_HOME holds any SECRET, nor
+# does a dump of the database (which reads through the WAL).  A failure
+# names the files, never the secret.
+refute_stored() {
+	local dump=$BATS_TEST_TMPDIR/refute_stored.sql s rc
+	if ! sqlite3 -batch "$TB_HOME/tb.db" .dump > "$dump" || [ ! -s "$dump" ]; then
+		echo "refute_stored: cannot dump $TB_HOME/tb.db" >&2
+		return 1
+	fi
+	for s in "$@"; do
+		rc=0
+		grep -rlF -- "$s" "$TB_HOME" "$dump" >&2 || rc=$?
+		if [ "$rc" -ne 1 ]; then
+			echo "refute_stored: a secret is in the files above (grep: $rc)" >&2
+			return 1
+		fi
+	done
+}
+
 # The value of a field of the one-line JSON in $output (jq path).
 json_field() {
+	# shellcheck disable=SC2154  # bats' run sets it
 	printf '%s\n' "$output" | tail -n 1 | jq -r "$1"
 }

@@ -70,6 +70,7 @@ assert_picks_safe() { # LLM
 	[ "$(tb_sql "SELECT selftext FROM reddit_posts WHERE id = 'stoh00001'")" = \
 	    "'; DELETE FROM trades WHERE '1'='1 \" OR 1=1 --" ]
 	[ "$(tb_sql "SELECT length(selftext) FROM reddit_posts WHERE id = 'stoh00003'")" = 100000 ]
+	# shellcheck disable=SC2016  # a cashtag, not a variable
 	[ "$(tb_sql "SELECT title FROM reddit_posts WHERE id = 'stoh00004'")" = \
 	    "$(printf '\360\237\232\200\360\237\232\200\360\237\232\200 $TSLA \360\237\222\260\360\237\222\216\360\237\231\214')" ]
 	[ "$(tb_sql "PRAGMA integrity_check")" = ok ]
@@ -79,6 +80,7 @@ assert_picks_safe() { # LLM
 	[ "$(tb_sql "SELECT count(*) FROM ticker_mentions WHERE symbol IN
 	    ('SELL', 'EVERYTHING', 'DROP', 'TABLE', 'DELETE')")" = 0 ]
 	# No raw terminal escape reaches the log.
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" != *$'\e'* ]]
 	run --separate-stderr tb-collect --digest
 	assert_success

@@ -72,7 +72,9 @@ closed_port() {
 	# Not scaled by TB_HTTP_BACKOFF_SCALE: the server asked for 1 s.
 	jq -e '.elapsed_s >= 0.95' <<<"$(field .)"
 	[ "$(fake_count yahoo)" = 2 ]
-	gap=$(fake_requests yahoo | jq -s '.[1].arrived_at - .[0].answered_at')
+	# Arrival to arrival: the fake's answered_at is stamped after sending,
+	# which a loaded machine may delay past the client's reading it.
+	gap=$(fake_requests yahoo | jq -s '.[1].arrived_at - .[0].arrived_at')
 	jq -en "$gap >= 0.9"
 }
 
@@ -84,9 +86,10 @@ closed_port() {
 	run --separate-stderr "$HTTPGET" "$URL"
 	assert_success
 	[ "$(field .attempts)" = 2 ]
-	# The retry came at that second, not before, not much later.
+	# The retry came at that second, not before, not much later (the
+	# slack is for a loaded machine; test_http checks the arithmetic).
 	fake_requests yahoo | jq -se --argjson when "$when" \
-	    '.[1].arrived_at >= $when and .[1].arrived_at < $when + 2'
+	    '.[1].arrived_at >= $when and .[1].arrived_at < $when + 4'
 }
 
 @test "Retry-After longer than max_wait_s: fails at once with that status" {
@@ -95,7 +98,8 @@ closed_port() {
 	assert_failure 69
 	[ "$(field .status)" = 429 ]
 	[ "$(field .attempts)" = 1 ]
-	jq -e '.elapsed_s < 1' <<<"$(field .)"
+	# It did not wait at all, let alone the 5 s it may.
+	jq -e '.elapsed_s < 5' <<<"$(field .)"
 	[[ "$(field .error)" == *"HTTP 429 after 1 attempt (asked to wait 120 s, over 5 s)" ]]
 }
 
@@ -107,7 +111,7 @@ closed_port() {
 	assert_success
 	[ "$(field .attempts)" = 2 ]
 	fake_requests yahoo | jq -se --argjson when "$when" \
-	    '.[1].arrived_at >= $when and .[1].arrived_at < $when + 2'
+	    '.[1].arrived_at >= $when and .[1].arrived_at < $when + 4'
 }
 
 @test "429 honours X-Ratelimit-Reset as seconds (Reddit)" {
@@ -126,6 +130,7 @@ closed_port() {
 	[ "$(field .status)" = 200 ]
 	[ "$(field .attempts)" = 3 ]
 	[ "$(fake_count yahoo)" = 3 ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[ "$(grep -c ' DEBUG httpget: yahoo: GET ' <<<"$stderr")" = 3 ]
 	grep -q "DEBUG httpget: yahoo: GET $URL -> HTTP 503, [0-9]* bytes, [0-9]* ms" <<<"$stderr"
 	[ "$(grep -c ' WARN ' <<<"$stderr")" = 2 ]
@@ -138,8 +143,13 @@ closed_port() {
 	TB_HTTP_BACKOFF_SCALE=1 run --separate-stderr "$HTTPGET" "$URL"
 	assert_success
 	[ "$(field .attempts)" = 3 ]
-	# (0.5 + 1.0) s minus at most 25 % jitter.
-	jq -e '.elapsed_s >= 1.12 and .elapsed_s < 2.5' <<<"$(field .)"
+	# The waits announced: 0.5 s and 1 s, each less up to 25 % jitter
+	# (printed rounded to 0.01 s); and they were waited, not skipped.
+	waits=$(sed -n 's/.*; retry [12] of 2 in \([0-9.]*\) s$/\1/p' <<<"$stderr" |
+	    jq -sc .)
+	jq -e --argjson w "$waits" '($w | length) == 2 and
+	    $w[0] >= 0.37 and $w[0] <= 0.5 and $w[1] >= 0.75 and $w[1] <= 1 and
+	    .elapsed_s >= $w[0] + $w[1] - 0.01' <<<"$(field .)"
 }
 
 @test "503 on every attempt: fails after 3 attempts, exit 69" {
@@ -192,16 +202,43 @@ closed_port() {
 	[ "$(fake_count t212)" = 3 ]
 }
 
-@test "429 on a non-idempotent POST is retried" {
-	fake_fault t212 '^/api/v0/equity/orders/market$' status=429 times=1
-	fake_fault t212 '^/api/v0/equity/orders/market$' status=200 \
-	    body='{"id":1}'
-	run --separate-stderr "$HTTPGET" -X POST --non-idempotent -d '{}' \
+# ORDER: a POST to the fake broker that is not idempotent, as an order is.
+order_post() {
+	run --separate-stderr "$HTTPGET" --service t212 -X POST --non-idempotent \
+	    -H 'Content-Type: application/json' -d '{"ticker":"AAPL_US_EQ"}' \
+	    "$@" "$TB_T212_BASE_URL/api/v0/equity/orders/market"
+}
+
+@test "429, 408 or 503 on a non-idempotent POST: sent exactly once" {
+	for code in 429 408 503; do
+		fake_clear
+		fake_fault t212 '^/api/v0/equity/orders/market$' \
+		    status=$code header.Retry-After=0 times=1
+		fake_fault t212 '^/api/v0/equity/orders/market$' status=200 \
+		    body='{"id":1}'
+		before=$(fake_count t212)
+		order_post
+		assert_failure 69
+		[ "$(field .status)" = "$code" ]
+		[ "$(field .attempts)" = 1 ]
+		[ "$(fake_count t212)" = $((before + 1)) ]
+		[[ "$(field .error)" == *"failed: HTTP $code after 1 attempt" ]]
+	done
+}
+
+@test "a classifier cannot make a non-idempotent POST go twice" {
+	fake_fault t212 '^/api/v0/equity/orders/market$' status=200 body=busy
+	order_post --retry-if-body busy
+	assert_failure 69
+	[ "$(field .attempts)" = 1 ]
+	[ "$(fake_count t212)" = 1 ]
+	[[ "$(field .error)" == *"failed: HTTP 200 not accepted after 1 attempt" ]]
+	# The same classifier does retry an idempotent request.
+	run --separate-stderr "$HTTPGET" --retry-if-body busy \
 	    "$TB_T212_BASE_URL/api/v0/equity/orders/market"
-	assert_success
-	[ "$(field .status)" = 200 ]
-	[ "$(field .attempts)" = 2 ]
-	[ "$(fake_count t212)" = 2 ]
+	assert_failure 69
+	[ "$(field .attempts)" = 3 ]
+	[ "$(fake_count t212)" = 4 ]
 }
 
 @test "a connection closed without an answer: GET retried, POST not" {
@@ -234,8 +271,9 @@ closed_port() {
 	[ "$(field .attempts)" = 3 ]
 	[ "$(field .timed_out)" = true ]
 	[ "$(field .transport_error)" = 28 ]
-	[[ "$(field .error)" =~ ^"yahoo: GET $URL failed: timed out after 0."[0-9]" s (3 attempts)"$ ]]
-	jq -e '.elapsed_s >= 0.9 and .elapsed_s < 3' <<<"$(field .)"
+	[[ "$(field .error)" =~ ^"yahoo: GET $URL failed: timed out after "[0-9]+\.[0-9]" s (3 attempts)"$ ]]
+	# Three attempts of 0.3 s, none held the 10 s the fake would.
+	jq -e '.elapsed_s >= 0.9 and .elapsed_s < 9' <<<"$(field .)"
 }
 
 @test "timeout of a non-idempotent POST is not retried" {
@@ -246,7 +284,7 @@ closed_port() {
 	assert_failure 69
 	[ "$(field .attempts)" = 1 ]
 	[ "$(field .connected)" = true ]
-	[[ "$(field .error)" =~ ": timed out after 0."[0-9]" s"$ ]]
+	[[ "$(field .error)" =~ ": timed out after "[0-9]+\.[0-9]" s"$ ]]
 }
 
 @test "connection refused fails clearly, even a non-idempotent POST retries" {
@@ -259,10 +297,25 @@ closed_port() {
 	[ "$(field .transport_error)" = 7 ]
 
 	# The server never got it, so sending again is safe.
-	run --separate-stderr "$HTTPGET" -X POST --non-idempotent -d '{}' \
+	run --separate-stderr "$HTTPGET" -v -X POST --non-idempotent -d '{}' \
 	    "http://127.0.0.1:$port/v1/x"
 	assert_failure 69
 	[ "$(field .attempts)" = 3 ]
+	[ "$(field .connected)" = false ]
+	[ "$(grep -c 'connection refused from POST .*; retry [12] of 2' <<<"$stderr")" = 2 ]
+}
+
+@test "a failed TLS handshake: nothing was sent, so even a POST retries" {
+	# The fake speaks plain HTTP: curl's ClientHello gets no TLS answer.
+	run --separate-stderr "$HTTPGET" -v --retries 1 -X POST --non-idempotent \
+	    -d '{}' "https://127.0.0.1:$FAKE_PORT/t212/api/v0/equity/orders/market"
+	assert_failure 69
+	[ "$(field .transport_error)" = 35 ]
+	[ "$(field .connected)" = false ]
+	[ "$(field .attempts)" = 2 ]
+	[ "$(grep -c 'retry 1 of 1' <<<"$stderr")" = 1 ]
+	# No request reached the fake's services.
+	[ "$(fake_count t212)" = 0 ]
 }
 
 @test "size cap: the default 8 MiB stops an oversize answer" {
@@ -342,33 +395,43 @@ closed_port() {
 	[[ "$output" != *"$secret"* ]]
 }
 
+# The most requests open at one moment, by the fake's arrival and answer
+# order (ticks), not by clocks.
+max_in_flight() {
+	fake_requests yahoo | jq -s '[.[] as $r | [.[] |
+	    select(.arrived_tick <= $r.arrived_tick and
+	    .answered_tick > $r.arrived_tick)] | length] | max'
+}
+
 @test "parallel: -n 4 all arrive before any is answered" {
-	fake_fault yahoo "^$CHART\$" status=200 body='{}' delay=0.5
+	# Held until all 4 arrived (10 s when they come one at a time).
+	fake_fault yahoo "^$CHART\$" status=200 body='{}' hold=4 delay=10
 	run --separate-stderr "$HTTPGET" -n 4 "$URL"
 	assert_success
 	[ "$(printf '%s\n' "$output" | jq -s 'map(select(.status == 200)) | length')" = 4 ]
 	fake_requests yahoo | jq -se 'length == 4 and
-	    (map(.arrived_at) | max) < (map(.answered_at) | min)'
+	    (map(.arrived_tick) | max) < (map(.answered_tick) | min)'
 }
 
 @test "parallel: -p 2 keeps at most two requests in flight" {
-	fake_fault yahoo "^$CHART\$" status=200 body='{}' delay=0.3
+	# Held until 3 are open at once, which -p 2 never allows: the first
+	# two are answered by the safety net, the next two at once.
+	fake_fault yahoo "^$CHART\$" status=200 body='{}' hold=3 delay=1.5
 	run --separate-stderr "$HTTPGET" -n 4 -p 2 "$URL"
 	assert_success
-	fake_requests yahoo | jq -se 'length == 4 and
-	    (sort_by(.arrived_at) | .[1].arrived_at < .[0].answered_at and
-	    .[2].arrived_at >= ([.[0].answered_at, .[1].answered_at] | min))'
+	[ "$(fake_count yahoo)" = 4 ]
+	[ "$(max_in_flight)" = 2 ]
 }
 
 @test "parallel: a request waiting out Retry-After holds up no other" {
-	fake_fault yahoo "^$CHART\$" status=429 header.Retry-After=1 times=1
+	fake_fault yahoo "^$CHART\$" status=429 header.Retry-After=3 times=1
 	run --separate-stderr "$HTTPGET" -n 2 -p 1 "$URL"
 	assert_success
-	# One waited a second and tried twice; the other went on at once.
+	# One waited 3 s and tried twice; the other went on, well before.
 	printf '%s\n' "$output" | jq -se '
 	    (map(.attempts) | sort) == [1, 2] and
-	    (map(select(.attempts == 1)) | .[0].elapsed_s < 0.9) and
-	    (map(select(.attempts == 2)) | .[0].elapsed_s >= 0.95)'
+	    (map(select(.attempts == 1)) | .[0].elapsed_s < 2.5) and
+	    (map(select(.attempts == 2)) | .[0].elapsed_s >= 2.95)'
 	[ "$(fake_count yahoo)" = 3 ]
 }
 

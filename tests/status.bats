@@ -9,7 +9,7 @@ setup() {
 }
 
 @test "rotation for a whole week, and the weekend off" {
-	local day want
+	local day_want day main virt
 	for day_want in 2026-03-30:claude:minimax 2026-03-31:minimax:claude \
 	    2026-04-01:claude:minimax 2026-04-02:minimax:claude \
 	    2026-04-03:claude:minimax; do

@@ -10,7 +10,9 @@
 
 BENCH_RUNS=${BENCH_RUNS:-5}
 BENCH_STEP_TIMEOUT=$((60 + 20 * BENCH_RUNS))	# seconds per measured step
+# shellcheck disable=SC2034  # the targets are run.sh's, which sources this
 BENCH_RSS_KB=$((20 * 1024))		# every program: under 20 MB
+# shellcheck disable=SC2034
 BENCH_REFRESH_RSS_KB=$((64 * 1024))	# the instruments refresh: under 64 MB
 
 # bench_snapshot NAME: copy the live database to $BENCH_WORK/NAME.db.
@@ -135,7 +137,7 @@ bench_machine() {
 	local cpu mem flags
 	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 	mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
-	flags=$(make -s -n -B -C "$TB_ROOT" $BENCH_MAKE_ARGS \
+	flags=$(make -s -n -B -C "$TB_ROOT" ${BENCH_MAKE_ARGS:+"$BENCH_MAKE_ARGS"} \
 	    "$BENCH_BUILD_NAME/lib/err.o" 2>/dev/null | grep -e ' -c -o ' |
 	    head -n 1 |
 	    sed 's/ -MMD -MP.*//; s/^[^ ]* //')

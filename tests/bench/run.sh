@@ -36,6 +36,7 @@
 # taken (with BENCH_STRICT=1: only when every target is met, else 1), 69
 # when the fake cannot start, 70 on a harness error.  Not part of
 # `make check`.
+# shellcheck shell=bash  # `sh run.sh` re-executes itself in bash first
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u -o pipefail
 
@@ -55,14 +56,16 @@ BENCH_MEASURE=$TB_BUILD/tools/measure
 BENCH_FAILED=0
 export TB_ROOT TB_BUILD
 
+# shellcheck source=tests/fakes/fake.bash
 . "$TB_ROOT/tests/fakes/fake.bash" || exit 70
+# shellcheck source=tests/bench/bench.bash
 . "$BENCH_DIR/bench.bash" || exit 70
 
 for tool in jq sqlite3 curl python3 column; do
 	command -v "$tool" >/dev/null || { echo "bench: needs $tool" >&2; exit 70; }
 done
 if [ ! -x "$BENCH_MEASURE" ]; then
-	make -s -C "$TB_ROOT" $BENCH_MAKE_ARGS "$BENCH_BUILD_NAME/tools/measure" ||
+	make -s -C "$TB_ROOT" ${BENCH_MAKE_ARGS:+"$BENCH_MAKE_ARGS"} "$BENCH_BUILD_NAME/tools/measure" ||
 	    exit 70
 fi
 for p in tb-collect tb-decide tb-approve tb-execute tb-status tb-report tb-cron; do
@@ -71,6 +74,7 @@ done
 
 BENCH_WORK=$(mktemp -d "${TMPDIR:-/tmp}/tb-bench.XXXXXX") || exit 70
 export BENCH_WORK
+# shellcheck disable=SC2317  # the EXIT trap runs it
 bench_cleanup() {
 	fake_stop
 	rm -rf "$BENCH_WORK"

@@ -39,8 +39,10 @@ fake_start() {
 		[ -n "$dir" ] && args+=(--fixtures "$dir")
 	done
 	# Imported rather than run as a script so that its compiled form is
-	# cached.  fd 3 is bats' own: a background child holding it hangs bats.
-	"$FAKE_PYTHON" -c 'import sys; sys.path.insert(0, sys.argv.pop(1))
+	# cached (even where PYTHONDONTWRITEBYTECODE is set: it halves the
+	# start's CPU, paid by every test).  fd 3 is bats' own: a background
+	# child holding it hangs bats.
+	PYTHONDONTWRITEBYTECODE='' "$FAKE_PYTHON" -c 'import sys; sys.path.insert(0, sys.argv.pop(1))
 import fake
 fake.main()' "$FAKE_DIR" "${args[@]}" >>"$state/fake.log" 2>&1 3>&- </dev/null &
 	FAKE_PID=$!
@@ -115,7 +117,7 @@ fake_control() {
 
 # fake_fault SERVICE PATH_REGEX [key=value...]: add a fault rule.  Keys are
 # those of POST /_control/fault (status, mode, delay, times, body, method,
-# query, apply, size); header.NAME=VALUE adds a response header; a value
+# query, apply, size, hold); header.NAME=VALUE adds a response header; a value
 # @FILE is read from FILE.  Numbers and true/false are sent as JSON.
 fake_fault() {
 	local json kv key val
@@ -149,7 +151,8 @@ fake_fault() {
 	fake_control POST fault "$json" >/dev/null
 }
 
-# fake_clear: remove every fault rule.
+# fake_clear: remove every fault rule and start every rate-limit window
+# afresh.
 fake_clear() {
 	fake_control POST clear >/dev/null
 }
@@ -193,6 +196,13 @@ fake_state() {
 fake_sync() {
 	[ -n "${FAKE_URL:-}" ] || return 0
 	curl -s --max-time 10 "$FAKE_URL/_control/sync" >/dev/null || true
+}
+
+# fake_open SERVICE [PATH_REGEX]: how many such requests the fake holds
+# now (arrived, not yet answered): a test waits on it, not on a sleep.
+fake_open() {
+	fake_control GET open | jq --arg s "$1" --arg p "${2:-}" \
+	    '[.[] | select(.service == $s and (.path | test($p)))] | length'
 }
 
 # fake_requests [SERVICE [PATH_REGEX]]: the recorded requests, one JSON

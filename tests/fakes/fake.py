@@ -51,6 +51,7 @@ MODES = ("status", "malformed", "truncated", "html", "empty", "oversize",
          "refuse", "hang", "pass")
 OVERSIZE_BYTES = 20 * 1024 * 1024
 HANG_SECONDS = 60.0
+HOLD_SECONDS = 10.0
 SYNC_TIMEOUT = 5.0
 
 STATE_DEFAULTS = {
@@ -298,6 +299,12 @@ class Recorder:
     A request is registered when it arrives (its seq is the arrival order)
     and written once answered.  sync() waits for answers being sent, so a
     reader that got its answer also finds its line.
+
+    Arrivals and answers also take numbers from one counter (arrived_tick,
+    answered_tick), so that overlap is read from their order, not from
+    clocks: the answer's tick is taken before its first byte is written,
+    and a request is read only after the client sent it, so two requests
+    that overlap by ticks were both open at the client at one moment.
     """
 
     def __init__(self, path):
@@ -310,18 +317,32 @@ class Recorder:
         if os.path.exists(path):
             with open(path, "rb") as f:
                 self.seq = sum(1 for _ in f)
+        # A request takes two ticks at most: a fake restarted on the same
+        # state goes on after the ticks of the one before.
+        self.tick = 2 * self.seq
 
     def begin(self, rec):
         with self.cond:
             self.seq += 1
+            self.tick += 1
             rec["seq"] = self.seq
+            rec["arrived_tick"] = self.tick
             self.inflight[rec["seq"]] = rec
 
-    def start_sending(self):
+    def answering(self, rec):
+        """The answer to rec starts now (or the connection closes)."""
+        with self.cond:
+            if rec.get("answered_tick") is None:
+                self.tick += 1
+                rec["answered_tick"] = self.tick
+
+    def start_sending(self, rec):
+        self.answering(rec)
         with self.cond:
             self.sending += 1
 
     def finish(self, rec, sending):
+        self.answering(rec)
         rec["answered_at"] = time.time()
         with self.cond:
             if sending:
@@ -335,6 +356,11 @@ class Recorder:
         line = json.dumps(rec, ensure_ascii=False) + "\n"
         with open(self.path, "a", encoding="utf-8") as f:
             f.write(line)
+
+    def open_requests(self):
+        """The requests arrived and not yet answered, oldest first."""
+        with self.cond:
+            return [dict(self.inflight[seq]) for seq in sorted(self.inflight)]
 
     def sync(self, timeout):
         deadline = time.monotonic() + timeout
@@ -352,6 +378,7 @@ class Recorder:
             for seq in sorted(self.inflight):
                 rec = self.inflight[seq]
                 rec["answered_at"] = None
+                rec["answered_tick"] = None
                 rec["unanswered"] = True
                 self._write(rec)
             self.inflight.clear()
@@ -400,6 +427,8 @@ class Faults:
 
     def add(self, spec):
         rule = validate_rule(spec)
+        if rule["hold"]:
+            rule["_hold"] = Hold(rule["hold"])
         with self.lock:
             rule["id"] = self.next_id
             self.next_id += 1
@@ -435,13 +464,39 @@ class Faults:
         return None
 
 
+class Hold:
+    """A barrier: the requests of one rule wait until `count` have arrived.
+
+    What a test of concurrency needs: with count N, N requests are open at
+    the client at once, whatever the load, or the rule's timeout passes.
+    """
+
+    def __init__(self, count):
+        self.count = count
+        self.arrived = 0
+        self.cond = threading.Condition()
+
+    def wait(self, timeout):
+        """Count this arrival; wait for the others, at most timeout s."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            self.arrived += 1
+            self.cond.notify_all()
+            while self.arrived < self.count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.cond.wait(left)
+        return True
+
+
 def validate_rule(spec):
     """A fault rule from its JSON form; ValueError says what is wrong."""
     if not isinstance(spec, dict):
         raise ValueError("a rule is a JSON object")
     known = {"service", "path", "method", "query", "status", "body",
              "body_base64", "headers", "delay", "mode", "times", "apply",
-             "size"}
+             "size", "hold"}
     unknown = set(spec) - known
     if unknown:
         raise ValueError("unknown rule keys: " + ", ".join(sorted(unknown)))
@@ -458,6 +513,7 @@ def validate_rule(spec):
         "times": spec.get("times"),
         "apply": bool(spec.get("apply", False)),
         "size": spec.get("size", OVERSIZE_BYTES),
+        "hold": spec.get("hold"),
     }
     if rule["service"] != "*" and rule["service"] not in SERVICES:
         raise ValueError("unknown service: %r" % rule["service"])
@@ -491,6 +547,11 @@ def validate_rule(spec):
         raise ValueError("headers must map names to strings")
     if not isinstance(rule["size"], int) or rule["size"] < 16:
         raise ValueError("size must be an integer >= 16")
+    if rule["hold"] is not None and (not isinstance(rule["hold"], int) or
+                                     rule["hold"] < 1):
+        raise ValueError("hold must be an integer >= 1")
+    if rule["hold"] and rule["mode"] == "hang":
+        raise ValueError("hold and mode hang do not go together")
     return rule
 
 
@@ -612,6 +673,7 @@ class Fake:
                "body": req.text, "json": req.json,
                "utf8": strict_utf8(body),
                "arrived_at": time.time(), "answered_at": None,
+               "arrived_tick": 0, "answered_tick": None,
                "status": None, "fault": None}
         self.recorder.begin(rec)
         rule = None
@@ -646,7 +708,12 @@ class Fake:
             self.stopping.wait(rule["delay"] or HANG_SECONDS)
             self.close(h, rec)
             return
-        if rule["delay"]:
+        if rule["hold"]:
+            # The delay is the hold's safety net, not a wait of its own.
+            if not rule["_hold"].wait(rule["delay"] or HOLD_SECONDS):
+                self.log("hold %d: timed out on %s %s", rule["hold"],
+                         req.method, req.path)
+        elif rule["delay"]:
             self.stopping.wait(rule["delay"])
         if mode == "refuse":
             self.close(h, rec)
@@ -670,7 +737,7 @@ class Fake:
             return
         if rec is not None:
             rec["status"] = reply.status
-            self.recorder.start_sending()
+            self.recorder.start_sending(rec)
         try:
             h.send_response(reply.status)
             for name, value in reply.headers.items():
@@ -734,7 +801,7 @@ class Fake:
         pad = size - len(head) - count * len(item) - tail_min
         tail = b'"' + b"y" * pad + b'"]}'
         rec["status"] = reply.status
-        self.recorder.start_sending()
+        self.recorder.start_sending(rec)
         try:
             h.send_response(reply.status)
             for name, value in reply.headers.items():
@@ -758,6 +825,7 @@ class Fake:
 
     def close(self, h, rec):
         """Close the connection without an answer."""
+        self.recorder.answering(rec)
         h.close_connection = True
         shutdown(h)
         self.recorder.finish(rec, False)
@@ -776,6 +844,7 @@ class Fake:
                                         "id": self.faults.add(data)["id"]})
             if method == "POST" and what == "clear":
                 self.faults.clear()
+                self.clear_windows()
                 return json_reply(200, {"ok": True})
             if method == "GET" and what == "faults":
                 return json_reply(200, self.faults.listing())
@@ -784,12 +853,20 @@ class Fake:
                 return json_reply(200, self.get_state())
             if method == "GET" and what == "state":
                 return json_reply(200, self.get_state())
+            if method == "GET" and what == "open":
+                return json_reply(200, self.recorder.open_requests())
             if what == "sync":
                 ok = self.recorder.sync(SYNC_TIMEOUT)
                 return json_reply(200 if ok else 504, {"ok": ok})
         except ValueError as e:
             return json_reply(400, {"error": str(e)})
         return json_reply(404, {"error": "no such control endpoint"})
+
+    def clear_windows(self):
+        """Start every rate-limit window afresh, as after a long pause."""
+        with self.lock:
+            self.reddit_windows.clear()
+            self.t212_windows.clear()
 
     def get_state(self):
         with self.lock:
