@@ -52,7 +52,7 @@ MIGRATIONS = $(sort $(wildcard sql/[0-9]*.sql))
 # Every shell program (as its #! says), and the bats suites and bash
 # helpers, which are bash.
 SH_PROGS = $(SCRIPTS:$(B)/%=%) $(wildcard sql/*.sh tests/*.sh tests/bench/*.sh) \
-           $(filter-out %.c,$(wildcard tests/tools/*)) .ci/run
+           $(filter-out %.c %.py,$(wildcard tests/tools/*)) .ci/run
 SH_BASH  = $(wildcard tests/*.bats tests/*.bash tests/fakes/*.bash \
            tests/bench/*.bash)
 

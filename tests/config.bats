@@ -70,6 +70,7 @@ tb_env() {
 	assert_line --regexp '^holidays +"" +default$'
 	assert_line --regexp '^ANTHROPIC_API_KEY +set +tb.env$'
 	assert_line --regexp '^MINIMAX_API_KEY +unset +-$'
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$output$stderr" != *DISTINCTIVE* ]]
 	local cols
 	cols=$(printf '%s\n' "$output" | grep -E '^(max_picks|orchestrator_timezone|t212_timeout_seconds) ' |

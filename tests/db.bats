@@ -2,6 +2,8 @@
 # The database: private files, WAL, migrations applied exactly once,
 # a newer schema refused, concurrent first opens.
 
+# Each test runs in its own process: what one exports is meant to stay in it.
+# shellcheck disable=SC2030,SC2031
 load helpers
 
 setup() {

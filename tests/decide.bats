@@ -3,6 +3,8 @@
 # top tickers get market data, both LLMs are asked at once, and their
 # validated picks are stored with the rotation's main trader.
 
+# Each test runs in its own process: what one exports is meant to stay in it.
+# shellcheck disable=SC2030,SC2031
 load helpers
 
 MONDAY=2026-03-30

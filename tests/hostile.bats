@@ -231,6 +231,7 @@ TEXT
 	# r/stocks answers a page with a lone surrogate escape in one title,
 	# an encoded surrogate and a code point above U+10FFFF in raw bytes
 	# in another, and a clean third post.
+	# shellcheck disable=SC2016  # cashtags, not variables
 	listing=$(printf '%s' '{"kind":"Listing","data":{"after":null,"children":[
 	{"kind":"t3","data":{"id":"u1","name":"t3_u1","subreddit":"stocks","title":"Lone \ud800 surrogate $NVDA","selftext":"x","created_utc":1774850000.0,"score":10,"num_comments":1,"permalink":"/r/stocks/u1"}},
 	{"kind":"t3","data":{"id":"u2","name":"t3_u2","subreddit":"stocks","title":"Raw RAWBYTES $AAPL","selftext":"y","created_utc":1774850001.0,"score":9,"num_comments":1,"permalink":"/r/stocks/u2"}},

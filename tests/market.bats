@@ -3,6 +3,8 @@
 # until it shows a session, its other host, and (tests/money.bats has the
 # rest) prices that must prove plausible before money follows them.
 
+# Each test runs in its own process: what one exports is meant to stay in it.
+# shellcheck disable=SC2030,SC2031
 load helpers
 load execute
 
@@ -55,6 +57,7 @@ mentions() {
 	# One session for the run: one cookie, one crumb.
 	[ "$(fakereq -s yahoo -p '^/$' -c)" = 1 ]
 	[ "$(fakereq -s yahoo -p '^/v1/test/getcrumb$' -c)" = 1 ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" == *"yahoo: refused plain requests; using a session"* ]]
 }
 

@@ -6,11 +6,12 @@
 # itself set (prices, picks, sells) and what the fake broker charged
 # (its fills and taxes), never from tb's output.
 
+# Each test runs in its own process: what one exports is meant to stay in it.
+# shellcheck disable=SC2030,SC2031
 load helpers
 load execute
 
 SCORE="python3 $TB_ROOT/tests/tools/score_expect.py"
-ORDERS=/api/v0/equity/orders/market
 
 setup() {
 	tb_isolate

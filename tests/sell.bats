@@ -164,6 +164,7 @@ print(math.floor(v * 100 + 1e-6), math.ceil(v * 0.15 - 1e-6))')"
 	    'virtual', 'buy', 0.1, 'booked', 'x', 2000)"
 	run --separate-stderr tb-sell --llm claude --ticker AAPL
 	[ "$status" -eq 64 ]
+	# shellcheck disable=SC2154  # bats' run --separate-stderr sets it
 	[[ "$stderr" == *"holds AAPL both real and virtual: say which with --kind"* ]]
 	run --separate-stderr tb-sell --llm claude --ticker SAP.DE
 	[ "$status" -eq 65 ]
