@@ -761,7 +761,7 @@ class Fake:
         says how many were sent and whether the stream was finished."""
         rec["status"] = reply.status
         sent, complete = 0, False
-        self.recorder.start_sending()
+        self.recorder.start_sending(rec)
         try:
             h.send_response(reply.status)
             for name, value in reply.headers.items():
