@@ -11,6 +11,7 @@
 #include "db.h"
 #include "lock.h"
 #include "log.h"
+#include "summary.h"
 
 void
 app_init(struct tb_app *app, const char *program)
@@ -348,6 +349,7 @@ app_finish(struct tb_app *app, int rc)
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(app->summary, "exit_code");
 	cJSON_AddNumberToObject(app->summary, "exit_code", rc);
+	summary_round(app->summary);
 	if ((json = cJSON_PrintUnformatted(app->summary)) == NULL)
 		rc = rc ? rc : TB_EINTERNAL;
 	record_run_end(app, rc, json);

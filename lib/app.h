@@ -27,9 +27,10 @@
  *
  * The program then adds its results to app->summary (a cJSON object that
  * already holds program, date and status) and ends with
- * `return app_finish(app, rc);`, which records the run's end, prints the
- * summary as one JSON line on stdout, logs a failure on stderr, releases
- * everything, and returns the exit code.  A skip is rc 0 with status
+ * `return app_finish(app, rc);`, which rounds the summary's amounts
+ * (summary.h), records the run's end, prints the summary as one JSON line
+ * on stdout, logs a failure on stderr, releases everything, and returns
+ * the exit code.  A skip is rc 0 with status
  * "skipped" and a reason (app_skip).
  */
 #ifndef TB_APP_H

@@ -26,6 +26,7 @@
  *   {date, weekday, trading_day, main_trader, picks: {claude, minimax},
  *    approval, orders_placed, virtual_booked, eur_real, failed_runs}
  *
+ * Amounts are rounded to the cent and prices to 4 decimals (summary.h).
  * The caller owns the returned objects (cJSON_Delete).  Statements are
  * prepared once per call, so a year of days is a few hundred fast
  * lookups on indexed columns.
