@@ -13,12 +13,13 @@ setup() {
 	LOGS="$TB_HOME/logs"
 }
 
+# Every entry runs its programs through tb-cron --run (cronjob.h).
 collect_line() { # minute hour days round HH:MM
-	echo "$1 $2 * * $3 $ENV '$BIN/tb-collect' --round $4 --scheduled $5 >> '$LOGS/tb-collect.log' 2>&1"
+	echo "$1 $2 * * $3 $ENV '$BIN/tb-cron' --run tb-collect --round $4 --scheduled $5"
 }
 
 chain_line() { # minute hour days HH:MM
-	echo "$1 $2 * * $3 $ENV '$BIN/tb-decide' --scheduled $4 >> '$LOGS/tb-decide.log' 2>&1 && '$BIN/tb-approve' --await --scheduled $4 >> '$LOGS/tb-approve.log' 2>&1 && '$BIN/tb-execute' --scheduled $4 >> '$LOGS/tb-execute.log' 2>&1"
+	echo "$1 $2 * * $3 $ENV '$BIN/tb-cron' --run tb-decide --scheduled $4 && '$BIN/tb-cron' --run tb-approve --await --scheduled $4 && '$BIN/tb-cron' --run tb-execute --scheduled $4"
 }
 
 @test "a machine in Europe/Berlin: one entry per slot, in Berlin time" {
@@ -192,13 +193,12 @@ $(chain_line 10 17 1-5 17:10)
 	assert_success
 	local cmd before after day
 	cmd=$(printf '%s\n' "$output" | grep -m 1 -- '--round 1 ' | cut -d ' ' -f 6-)
-	[[ "$cmd" == "export PATH="*"tb-collect' --round 1 --scheduled "* ]]
-	mkdir -m 700 "$TB_HOME/logs"	# as --install does
+	[[ "$cmd" == "export PATH="*"tb-cron' --run tb-collect --round 1 --scheduled "* ]]
 	before=$(TZ=Pacific/Pago_Pago date +%F)
 	env -i PATH=/usr/bin:/bin HOME="$HOME" SHELL=/bin/sh LOGNAME="$(id -un)" \
 	    /bin/sh -c "$cmd"
 	after=$(TZ=Pacific/Pago_Pago date +%F)
-	day=$(grep '^{' "$TB_HOME/logs/tb-collect.log" | tail -n 1 | jq -r .date)
+	day=$(cat "$TB_HOME"/logs/*.log | grep '^{"program":"tb-collect"' | tail -n 1 | jq -r .date)
 	[ "$day" = "$before" ] || [ "$day" = "$after" ]
 	[ "$day" != "$(TZ=Pacific/Kiritimati date +%F)" ]
 }
