@@ -204,7 +204,7 @@ run_failed(struct tb_app *app, int alert_fd, const char *program, int rc,
 static int
 run_job(struct tb_app *app, int argc, char *argv[])
 {
-	char bindir[PATH_MAX];
+	char bindir[PATH_MAX], logs[PATH_MAX];
 	struct cronjob job;
 	tb_err e;
 	int devnull, log_fd, rc;
@@ -234,6 +234,8 @@ run_job(struct tb_app *app, int argc, char *argv[])
 		else {
 			dup2(log_fd, STDOUT_FILENO);
 			dup2(log_fd, STDERR_FILENO);
+			snprintf(logs, sizeof logs, "%s/logs", app->cfg.home);
+			cronjob_prune(logs, &job.today, app->cfg.log_keep_days);
 			rc = cronjob_run(&job, log_fd, argv);
 			close(log_fd);
 			app_finish(app, 0);

@@ -103,7 +103,6 @@ cronjob_log(struct cronjob *job, tb_err *e)
 		    strerror(errno));
 		return -1;
 	}
-	cronjob_prune(dir, &job->today, job->cfg->log_keep_days);
 	return fd;
 }
 

@@ -57,14 +57,14 @@ int cronjob_valid_program(const char *bindir, const char *name);
 
 /*
  * Open the day's log for appending (creating logs/ 0700 and the file
- * 0600), set job->log, and remove the expired dated logs.  Returns the
- * descriptor, or -1 with *e set (TB_ECANTCREAT).
+ * 0600) and set job->log.  Returns the descriptor, or -1 with *e set
+ * (TB_ECANTCREAT).
  */
 int cronjob_log(struct cronjob *job, tb_err *e);
 
 /*
  * Remove the files "YYYY-MM-DD.log" in dir whose day is more than
- * keep_days days before today; returns how many were removed.
+ * keep_days days before today, logging each; returns how many.
  */
 int cronjob_prune(const char *dir, const struct tb_date *today,
     long keep_days);

@@ -4,13 +4,14 @@
 
 load helpers
 
+# shellcheck disable=SC2154  # bats' run sets stderr
+
 setup() {
 	tb_isolate
 	export TB_CRONTAB="$TB_ROOT/tests/tools/fake-crontab"
 	export FAKE_CRONTAB_FILE="$BATS_TEST_TMPDIR/crontab"
 	BIN="$TB_BUILD/bin"
 	ENV="export PATH='$BIN:/usr/local/bin:/usr/bin:/bin' TB_HOME='$TB_HOME';"
-	LOGS="$TB_HOME/logs"
 }
 
 # Every entry runs its programs through tb-cron --run (cronjob.h).
@@ -95,11 +96,11 @@ $(chain_line 10 17 1-5 17:10)
 	[ "$(json_field .action)" = replaced ]
 	[ "$(grep -c "^# >>> tb: TB_HOME=$TB_HOME >>>" "$FAKE_CRONTAB_FILE")" -eq 1 ]
 	grep -q -- '--scheduled 17:40' "$FAKE_CRONTAB_FILE"
-	! grep -q "TB_HOME='$TB_HOME'.*--scheduled 17:10" "$FAKE_CRONTAB_FILE"
+	run ! grep -q "TB_HOME='$TB_HOME'.*--scheduled 17:10" "$FAKE_CRONTAB_FILE"
 	run --separate-stderr tb-cron --remove
 	assert_success
 	[ "$(json_field .action)" = removed ]
-	! grep -q "TB_HOME=$TB_HOME " "$FAKE_CRONTAB_FILE"
+	run ! grep -q "TB_HOME=$TB_HOME " "$FAKE_CRONTAB_FILE"
 	grep -q "TB_HOME=$BATS_TEST_TMPDIR/other >>>" "$FAKE_CRONTAB_FILE"
 	grep -qx '\*/5 \* \* \* \* /usr/bin/backup' "$FAKE_CRONTAB_FILE"
 	run --separate-stderr tb-cron --remove
@@ -117,7 +118,7 @@ $(chain_line 10 17 1-5 17:10)
 	export ANTHROPIC_API_KEY=sk-ant-DISTINCTIVE-cron-key T212_API_KEY=t212-DISTINCTIVE
 	run --separate-stderr tb-cron --install
 	assert_success
-	! grep -q DISTINCTIVE "$FAKE_CRONTAB_FILE"
+	run ! grep -q DISTINCTIVE "$FAKE_CRONTAB_FILE"
 }
 
 @test "invalid or duplicate times are configuration errors naming the key" {
