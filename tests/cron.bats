@@ -1,10 +1,9 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats' run sets stderr
 # tb-cron: the rendered crontab for machines in Berlin and in UTC, DST,
 # install / replace / remove keeping foreign entries, invalid times.
 
 load helpers
-
-# shellcheck disable=SC2154  # bats' run sets stderr
 
 setup() {
 	tb_isolate
