@@ -202,3 +202,18 @@ $(chain_line 10 17 1-5 17:10)
 	[ "$day" = "$before" ] || [ "$day" = "$after" ]
 	[ "$day" != "$(TZ=Pacific/Kiritimati date +%F)" ]
 }
+
+@test "mail_to is the block's MAILTO, so cron mails failures there; unset, cron's default" {
+	TZ=Europe/Berlin TB_MAIL_TO=ops@example.org,me@example.org \
+	    run --separate-stderr tb-cron --print
+	assert_success
+	# Right after CRON_TZ, before the first entry.
+	[ "$(printf '%s\n' "$output" | grep -A1 '^CRON_TZ=' | tail -n 1)" = \
+	    "MAILTO=ops@example.org,me@example.org" ]
+	TZ=Europe/Berlin run --separate-stderr tb-cron --print
+	assert_success
+	refute_line --partial MAILTO
+	TB_MAIL_TO='me@example.org; rm -rf ~' run --separate-stderr tb-cron --print
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *'mail_to = "me@example.org; rm -rf ~"'* ]]
+}
