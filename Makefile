@@ -149,7 +149,7 @@ deb: $(DEB)
 
 $(DEB): all deb/control.in
 	rm -rf $(DEBROOT)
-	$(MAKE) install PREFIX=/usr DESTDIR=$(CURDIR)/$(DEBROOT)
+	$(MAKE) install PREFIX=/usr DESTDIR=$(abspath $(DEBROOT))
 	install -d $(DEBROOT)/DEBIAN
 	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
 	    -e "s/@SIZE@/$$(du -sk $(DEBROOT)/usr | cut -f1)/" deb/control.in \
