@@ -8,7 +8,6 @@
  * one line per failure and nothing on a good day is cronjob.h.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -175,71 +174,44 @@ run_mode(struct tb_app *app, enum mode mode)
 }
 
 /*
- * --run failed before the program could: the one line for cron, with the
- * machine's date when the orchestrator's day is not known yet.
- */
-static int
-run_failed(struct tb_app *app, int alert_fd, const char *program, int rc,
-    const char *log)
-{
-	const cJSON *err = cJSON_GetObjectItem(app->summary, "error");
-	char day[11];
-	struct tm tm;
-	time_t now = time(NULL);
-
-	if (app->day[0] != '\0')
-		snprintf(day, sizeof day, "%s", app->day);
-	else if (localtime_r(&now, &tm) == NULL ||
-	    strftime(day, sizeof day, "%Y-%m-%d", &tm) == 0)
-		snprintf(day, sizeof day, "-");
-	cronjob_alert_line(alert_fd, program, day, rc, cJSON_IsString(err) ?
-	    err->valuestring : "tb-cron --run failed", log);
-	return app_finish(app, rc);
-}
-
-/*
- * --run PROGRAM ARGS: cron's standard error is kept for the one line of
- * a failure; all else goes to the day's log, or nowhere before it is open.
+ * --run PROGRAM ARGS (cronjob.h): cron's standard error is kept for the
+ * one line of a failure; all else goes to the day's log, or nowhere
+ * before it is open.
  */
 static int
 run_job(struct tb_app *app, int argc, char *argv[])
 {
-	char bindir[PATH_MAX], logs[PATH_MAX];
+	char bindir[PATH_MAX];
 	struct cronjob job;
+	const cJSON *err;
 	tb_err e;
-	int devnull, log_fd, rc;
+	int rc;
 
 	memset(&job, 0, sizeof job);
-	tb_err_clear(&e);
 	if (argc == 0 || program_dir(bindir, sizeof bindir) != 0 ||
 	    !cronjob_valid_program(bindir, argv[0])) {
 		fprintf(stderr, "tb-cron: --run wants one of tb's programs, "
 		    "installed beside tb-cron\n");
 		usage(TB_EUSAGE);
 	}
-	if ((job.alert_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) < 0 ||
-	    (devnull = open("/dev/null", O_RDWR)) < 0 ||
-	    dup2(devnull, STDOUT_FILENO) < 0 || dup2(devnull, STDERR_FILENO) < 0)
+	if ((job.alert_fd = cronjob_detach()) < 0)
 		return TB_EINTERNAL;
-	close(devnull);
 	job.bindir = bindir;
-	if ((rc = app_start(app, APP_NO_SUMMARY)) != 0)
-		rc = run_failed(app, job.alert_fd, argv[0], rc, NULL);
-	else {
+	if ((rc = app_start(app, APP_NO_SUMMARY)) == 0) {
 		job.cfg = &app->cfg;
 		job.today = app->date;
-		if ((log_fd = cronjob_log(&job, &e)) < 0)
-			rc = run_failed(app, job.alert_fd, argv[0],
-			    app_fail(app, &e), NULL);
-		else {
-			dup2(log_fd, STDOUT_FILENO);
-			dup2(log_fd, STDERR_FILENO);
-			snprintf(logs, sizeof logs, "%s/logs", app->cfg.home);
-			cronjob_prune(logs, &job.today, app->cfg.log_keep_days);
-			rc = cronjob_run(&job, log_fd, argv);
-			close(log_fd);
-			app_finish(app, 0);
-		}
+		if ((rc = cronjob_log(&job, &e)) != 0)
+			rc = app_fail(app, &e);
+	}
+	if (rc != 0) {
+		err = cJSON_GetObjectItem(app->summary, "error");
+		cronjob_alert_line(job.alert_fd, argv[0], app->day[0] != '\0' ?
+		    app->day : NULL, rc, cJSON_IsString(err) ?
+		    err->valuestring : "tb-cron --run failed", NULL);
+		rc = app_finish(app, rc);
+	} else {
+		rc = cronjob_run(&job, argv);
+		app_finish(app, 0);
 	}
 	close(job.alert_fd);
 	return rc;

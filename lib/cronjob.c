@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -84,6 +85,24 @@ cronjob_prune(const char *dir, const struct tb_date *today, long keep_days)
 }
 
 int
+cronjob_detach(void)
+{
+	int keep, devnull;
+
+	if ((keep = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) < 0)
+		return -1;
+	if ((devnull = open("/dev/null", O_RDWR)) < 0 ||
+	    dup2(devnull, STDOUT_FILENO) < 0 ||
+	    dup2(devnull, STDERR_FILENO) < 0) {
+		close(keep);
+		keep = -1;
+	}
+	if (devnull >= 0)
+		close(devnull);
+	return keep;
+}
+
+int
 cronjob_log(struct cronjob *job, tb_err *e)
 {
 	char dir[sizeof job->log - 16], day[11];
@@ -92,18 +111,22 @@ cronjob_log(struct cronjob *job, tb_err *e)
 	snprintf(dir, sizeof dir, "%s/logs", job->cfg->home);
 	snprintf(job->log, sizeof job->log, "%s/%s.log", dir,
 	    date_format(&job->today, day));
-	if (make_dirs(dir, 0700) != 0) {
-		tb_errf(e, TB_ECANTCREAT, "cannot create %s: %s", dir,
+	if (make_dirs(dir, 0700) != 0)
+		return tb_errf(e, TB_ECANTCREAT, "cannot create %s: %s", dir,
 		    strerror(errno));
-		return -1;
-	}
 	if ((fd = open(job->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0600)) < 0) {
-		tb_errf(e, TB_ECANTCREAT, "cannot open %s: %s", job->log,
+	    0600)) < 0)
+		return tb_errf(e, TB_ECANTCREAT, "cannot open %s: %s",
+		    job->log, strerror(errno));
+	if (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0) {
+		tb_errf(e, TB_ECANTCREAT, "cannot write to %s: %s", job->log,
 		    strerror(errno));
-		return -1;
+		close(fd);
+		return e->code;
 	}
-	return fd;
+	close(fd);
+	cronjob_prune(dir, &job->today, job->cfg->log_keep_days);
+	return 0;
 }
 
 /* Write all of s (n bytes) to fd; 0 or -1. */
@@ -127,9 +150,17 @@ void
 cronjob_alert_line(int fd, const char *program, const char *day,
     int status, const char *reason, const char *log)
 {
-	char raw[2048], line[2048];
+	char raw[2048], line[2048], today[11];
+	time_t now = time(NULL);
+	struct tm tm;
 	size_t i;
 
+	if (day == NULL) {
+		if (localtime_r(&now, &tm) == NULL ||
+		    strftime(today, sizeof today, "%Y-%m-%d", &tm) == 0)
+			snprintf(today, sizeof today, "-");
+		day = today;
+	}
 	if (log != NULL && log[0] != '\0')
 		snprintf(raw, sizeof raw, "%s %s: exit %d: %s (log: %s)",
 		    program, day, status, reason, log);
@@ -146,11 +177,11 @@ cronjob_alert_line(int fd, const char *program, const char *day,
 		log_error("cannot write the alert line: %s", strerror(errno));
 }
 
-/* In the child: stdout to out, stderr to the log, then the program. */
+/* In the child: stdout to out (stderr is the log), then the program. */
 static void
-exec_program(const char *path, char *const argv[], int out, int log_fd)
+exec_program(const char *path, char *const argv[], int out)
 {
-	if (dup2(out, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0)
+	if (dup2(out, STDOUT_FILENO) < 0)
 		_exit(126);
 	closefrom(STDERR_FILENO + 1);
 	execv(path, argv);
@@ -274,7 +305,7 @@ report(const struct cronjob *job, const char *program, int wstatus,
 }
 
 int
-cronjob_run(const struct cronjob *job, int log_fd, char *const argv[])
+cronjob_run(const struct cronjob *job, char *const argv[])
 {
 	char path[4096];
 	int out, wstatus = 0, status;
@@ -291,14 +322,14 @@ cronjob_run(const struct cronjob *job, int log_fd, char *const argv[])
 	/* An inherited SIG_IGN would make waitpid lose the status. */
 	signal(SIGCHLD, SIG_DFL);
 	if ((pid = fork()) == 0)
-		exec_program(path, argv, out >= 0 ? out : log_fd, log_fd);
+		exec_program(path, argv, out >= 0 ? out : STDERR_FILENO);
 	if (pid < 0)
 		log_error("cannot run %s: fork: %s", argv[0], strerror(errno));
 	else
 		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 			;
 	status = pid < 0 ? TB_EINTERNAL : exit_status(wstatus);
-	summary = out >= 0 ? copy_summary(out, log_fd) : NULL;
+	summary = out >= 0 ? copy_summary(out, STDOUT_FILENO) : NULL;
 	if (out >= 0)
 		close(out);
 	if (status != 0)

@@ -28,9 +28,9 @@
  *   5. returns the program's exit status (128 + the signal when killed),
  *      so `tb-cron --run A && tb-cron --run B` chains as A && B would.
  *
- * Nothing else reaches cron: the caller points its own standard output
- * and error at the log (or at /dev/null before the log is open) and gives
- * the job the descriptor of cron's standard error (alert_fd).
+ * Nothing else reaches cron: cronjob_detach keeps cron's standard error
+ * for the one line and points the caller's standard output and error at
+ * /dev/null, and cronjob_log at the day's log once it is open.
  */
 #ifndef TB_CRONJOB_H
 #define TB_CRONJOB_H
@@ -56,9 +56,15 @@ struct cronjob {
 int cronjob_valid_program(const char *bindir, const char *name);
 
 /*
+ * A copy of standard error (close-on-exec) for cronjob_alert_line, with
+ * standard output and error then on /dev/null; -1 when that fails.
+ */
+int cronjob_detach(void);
+
+/*
  * Open the day's log for appending (creating logs/ 0700 and the file
- * 0600) and set job->log.  Returns the descriptor, or -1 with *e set
- * (TB_ECANTCREAT).
+ * 0600), set job->log, make the log standard output and error, and
+ * remove the expired dated logs (step 2).  0, or TB_ECANTCREAT with *e.
  */
 int cronjob_log(struct cronjob *job, tb_err *e);
 
@@ -70,15 +76,17 @@ int cronjob_prune(const char *dir, const struct tb_date *today,
     long keep_days);
 
 /*
- * Run argv (argv[0] a program of bindir) with stdout captured and stderr
- * on log_fd, then steps 3 to 5 above.  Returns the program's exit status.
+ * After cronjob_log: run argv (argv[0] a program of bindir) with its
+ * stdout captured and its stderr on the log, then steps 3 to 5 above.
+ * Returns the program's exit status.
  */
-int cronjob_run(const struct cronjob *job, int log_fd, char *const argv[]);
+int cronjob_run(const struct cronjob *job, char *const argv[]);
 
 /*
- * Write the one line of step 3 to fd: program, day, status, reason, and
- * the log when log is not empty.  Also what the caller does when it fails
- * before the program can run (a configuration error).
+ * Write the one line of step 3 to fd: program, day (NULL: today on the
+ * machine's clock, when the orchestrator's is not known), status, reason,
+ * and the log when log is not NULL or empty.  Also what the caller does
+ * when it fails before the program can run (a configuration error).
  */
 void cronjob_alert_line(int fd, const char *program, const char *day,
     int status, const char *reason, const char *log);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* times as "HH:MM/shift ..." for comparison. */
@@ -275,6 +276,26 @@ test_alert_line(void)
 	CHECK_STR(alert_line("two\nlines", NULL),
 	    "tb-execute 2026-03-30: exit 69: two lines\n",
 	    "one line whatever the reason holds; no log, no log part");
+	{
+		char buf[256], before[64], after[64];
+		int fd = memfd_create("alert", 0);
+		time_t now = time(NULL);
+		ssize_t n;
+
+		/* Either side of a midnight the call may straddle. */
+		strftime(before, sizeof before, "tb-collect %Y-%m-%d: exit 78: "
+		    "config\n", localtime(&now));
+		cronjob_alert_line(fd, "tb-collect", NULL, 78, "config", "");
+		now = time(NULL);
+		strftime(after, sizeof after, "tb-collect %Y-%m-%d: exit 78: "
+		    "config\n", localtime(&now));
+		n = pread(fd, buf, sizeof buf - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		close(fd);
+		CHECK(strcmp(buf, before) == 0 || strcmp(buf, after) == 0,
+		    "no day known yet: the machine's today; an empty log, no "
+		    "log part");
+	}
 	log_secret("sk-unit-SECRET-1234");
 	CHECK_STR(alert_line("upstream said sk-unit-SECRET-1234", NULL),
 	    "tb-execute 2026-03-30: exit 69: upstream said [REDACTED]\n",
