@@ -20,7 +20,7 @@ PKGS     = libcurl libcjson sqlite3 libconfuse
 DEB_PKGS = libcurl4-openssl-dev libcjson-dev libsqlite3-dev libconfuse-dev \
            bats bats-assert bats-support sqlite3 jq python3 curl util-linux \
            bsdutils procps groff-base binutils mount pkg-config gcc make tzdata \
-           cron bash-completion dpkg-dev
+           chromium cron bash-completion dpkg-dev
 
 ifeq ($(SANITIZE),1)
 B        = build-asan

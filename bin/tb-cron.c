@@ -18,8 +18,8 @@
 #include "app.h"
 #include "cronjob.h"
 #include "crontab.h"
-#include "lock.h"
 #include "log.h"
+#include "util.h"
 
 enum mode { MODE_PRINT, MODE_INSTALL, MODE_REMOVE, MODE_RUN };
 
@@ -104,7 +104,7 @@ install_block(struct tb_app *app, const char *block, enum mode mode,
 	fclose(f);
 	free(current);
 	snprintf(logs, sizeof logs, "%s/logs", app->cfg.home);
-	if (make_dirs(logs, 0700) != 0)
+	if (util_mkdirs(logs, 0700) != 0)
 		rc = tb_errf(e, TB_ECANTCREAT, "cannot create %s: %s", logs,
 		    strerror(errno));
 	else
@@ -264,8 +264,9 @@ usage(int status)
 	    "       tb-cron --run PROGRAM [ARG ...]\n"
 	    "\n"
 	    "Render tb's day as crontab entries from the configuration\n"
-	    "(scheduler_collect_times, scheduler_execute_time, in\n"
-	    "orchestrator_timezone), converted to the machine's zone.\n"
+	    "(scheduler_collect_times, scheduler_execute_time,\n"
+	    "scheduler_report_time, in orchestrator_timezone), converted to\n"
+	    "the machine's zone.\n"
 	    "\n"
 	    "  --print       print the block (the default)\n"
 	    "  --install     put the block into the user's crontab, replacing an\n"

@@ -39,18 +39,6 @@ oom(tb_err *e)
 	return tb_errf(e, TB_EINTERNAL, "out of memory");
 }
 
-/* strdup of a column's text, or NULL when the column is NULL. */
-static int
-column_dup(sqlite3_stmt *st, int i, char **out, tb_err *e)
-{
-	*out = NULL;
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return 0;
-	if ((*out = strdup(db_column_text(st, i))) == NULL)
-		return oom(e);
-	return 0;
-}
-
 static void
 pick_free(struct approval_pick *p)
 {
@@ -84,9 +72,9 @@ pick_from_row(sqlite3_stmt *st, struct approval_pick *p, tb_err *e)
 	p->amount_eur = sqlite3_column_double(st, 4);
 	p->has_price = sqlite3_column_type(st, 7) != SQLITE_NULL;
 	p->price = sqlite3_column_double(st, 7);
-	if ((rc = column_dup(st, 2, &p->ticker, e)) != 0 ||
-	    (rc = column_dup(st, 6, &p->name, e)) != 0 ||
-	    (rc = column_dup(st, 8, &p->currency, e)) != 0)
+	if ((rc = db_column_dup(st, 2, &p->ticker, e)) != 0 ||
+	    (rc = db_column_dup(st, 6, &p->name, e)) != 0 ||
+	    (rc = db_column_dup(st, 8, &p->currency, e)) != 0)
 		return rc;
 	if ((p->reasoning = strdup(db_column_text(st, 5))) == NULL ||
 	    p->ticker == NULL)
@@ -316,9 +304,9 @@ record_from_row(sqlite3_stmt *st, struct approval_record *r, tb_err *e)
 
 	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(st, 0);
-	if ((rc = column_dup(st, 1, &r->llm_name, e)) != 0 ||
-	    (rc = column_dup(st, 4, &r->decided_by, e)) != 0 ||
-	    (rc = column_dup(st, 5, &r->decided_at, e)) != 0)
+	if ((rc = db_column_dup(st, 1, &r->llm_name, e)) != 0 ||
+	    (rc = db_column_dup(st, 4, &r->decided_by, e)) != 0 ||
+	    (rc = db_column_dup(st, 5, &r->decided_at, e)) != 0)
 		return rc;
 	if (strcmp(decision, "approve_all") == 0)
 		r->decision.choice = APPROVAL_APPROVE_ALL;
@@ -378,7 +366,7 @@ read_execution(sqlite3 *db, const char *date, struct approval_state *s,
 	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		n = sqlite3_column_int64(st, 0);
 		run = sqlite3_column_int64(st, 1);
-		rc = column_dup(st, 2, &status, e);
+		rc = db_column_dup(st, 2, &status, e);
 	} else
 		rc = db_fail(db, "read trades and runs", e);
 	sqlite3_finalize(st);

@@ -82,6 +82,17 @@ date_weekday(const struct tb_date *d)
 	return tm.tm_wday;
 }
 
+const char *
+date_weekday_name(const struct tb_date *d)
+{
+	static const char *const names[] = {
+		"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+		"Friday", "Saturday"
+	};
+
+	return names[date_weekday(d)];
+}
+
 void
 date_add_days(struct tb_date *d, int n)
 {

@@ -32,6 +32,9 @@ char *date_format(const struct tb_date *d, char *buf);
 /* 0 = Sunday ... 6 = Saturday (a calendar fact, independent of zones). */
 int date_weekday(const struct tb_date *d);
 
+/* "Sunday" ... "Saturday" for d: a static string. */
+const char *date_weekday_name(const struct tb_date *d);
+
 /* Move d by n days (n may be negative). */
 void date_add_days(struct tb_date *d, int n);
 

@@ -210,7 +210,6 @@ const char *const config_env_only[] = {
 	"TB_APPROVE_POLL_MS", "TB_CRONTAB", NULL
 };
 
-#define DEFAULT_USER_AGENT "linux:tb:" TB_VERSION " (by /u/tb-bot)"
 
 static int
 bad_value(tb_err *e, const char *key, const char *value, const char *why)
@@ -1184,10 +1183,29 @@ load_secrets(struct tb_config *c, const struct env_file *ef, tb_err *e)
 		if (i != agent)
 			log_secret(v);
 	}
-	if (c->reddit_user_agent != NULL)
+	return 0;
+}
+
+/*
+ * Reddit's API rules ask for the operator's own user name in the
+ * User-Agent and forbid a false one: REDDIT_USER_AGENT when set, else
+ * one made from reddit_username, else none (reddit.h says what then).
+ */
+static int
+derive_user_agent(struct tb_config *c, tb_err *e)
+{
+	size_t agent = secret_index("REDDIT_USER_AGENT");
+	char *ua;
+
+	if (c->reddit_user_agent != NULL || c->reddit_username == NULL ||
+	    *c->reddit_username == '\0')
 		return 0;
+	if (asprintf(&ua, "linux:tb:%s (by /u/%s)", TB_VERSION,
+	    c->reddit_username) < 0)
+		return tb_errf(e, TB_EINTERNAL, "config: out of memory");
+	c->reddit_user_agent = ua;
 	c->secret_sources[agent] = CONFIG_DEFAULT;
-	return set_string(&c->reddit_user_agent, DEFAULT_USER_AGENT, e);
+	return 0;
 }
 
 /* ---- Loading */
@@ -1245,6 +1263,7 @@ config_load(struct tb_config *c, const char *explicit_file, tb_err *e)
 	    (rc = load_env_file(c, &ef, e)) != 0 ||
 	    (rc = load_environment(c, e)) != 0 ||
 	    (rc = load_secrets(c, &ef, e)) != 0 ||
+	    (rc = derive_user_agent(c, e)) != 0 ||
 	    (rc = resolve_t212_url(c, e)) != 0)
 		config_free(c);
 	env_file_free(&ef);

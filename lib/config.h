@@ -123,7 +123,9 @@ struct tb_config {
 	char *t212_api_secret;
 	char *reddit_client_id;
 	char *reddit_client_secret;
-	char *reddit_user_agent;	/* not secret; default provided */
+	char *reddit_user_agent;	/* not secret: REDDIT_USER_AGENT, else
+					 * made from reddit_username, else
+					 * NULL (see reddit.h) */
 	char *eodhd_api_key;		/* the second price source's; NULL: off */
 
 	/*

@@ -19,9 +19,9 @@
 
 #include <cJSON.h>
 
-#include "lock.h"
 #include "log.h"
 #include "notify.h"
+#include "util.h"
 
 /* How long a failed run waits for alert_command before leaving it. */
 #define ALERT_WAIT_MS 5000
@@ -111,7 +111,7 @@ cronjob_log(struct cronjob *job, tb_err *e)
 	snprintf(dir, sizeof dir, "%s/logs", job->cfg->home);
 	snprintf(job->log, sizeof job->log, "%s/%s.log", dir,
 	    date_format(&job->today, day));
-	if (make_dirs(dir, 0700) != 0)
+	if (util_mkdirs(dir, 0700) != 0)
 		return tb_errf(e, TB_ECANTCREAT, "cannot create %s: %s", dir,
 		    strerror(errno));
 	if ((fd = open(job->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,

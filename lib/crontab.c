@@ -176,7 +176,10 @@ weekdays(int shift)
 	return shift < 0 ? "0-4" : shift > 0 ? "2-6" : "1-5";
 }
 
-/* The programs of one entry: round > 0 collects, round 0 is the chain. */
+/*
+ * The programs of one entry: round > 0 collects, round 0 is the chain,
+ * round -1 the scoreboard's refresh.
+ */
 static void
 put_programs(const struct crontab_block *b, FILE *out, int round,
     const char *hhmm)
@@ -187,6 +190,11 @@ put_programs(const struct crontab_block *b, FILE *out, int round,
 		snprintf(args, sizeof args, "--round %d --scheduled %s", round,
 		    hhmm);
 		put_command(b, out, "tb-collect", args);
+		return;
+	}
+	if (round < 0) {
+		snprintf(args, sizeof args, "--refresh --scheduled %s", hhmm);
+		put_command(b, out, "tb-report", args);
 		return;
 	}
 	snprintf(args, sizeof args, "--scheduled %s", hhmm);
@@ -353,8 +361,9 @@ crontab_render(const struct crontab_block *b, FILE *out, tb_err *e)
 	for (i = 0; i < c->ncollect; i++)
 		n += put_slot(b, out, c->collect_minutes[i], (int)i + 1);
 	n += put_slot(b, out, c->execute_minute, 0);
+	n += put_slot(b, out, c->report_minute, -1);
 	put_marker(out, c->home, 0);
-	return check_grace(b, n > c->ncollect + 1, e);
+	return check_grace(b, n > c->ncollect + 2, e);
 }
 
 void

@@ -6,13 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
-#include "lock.h"
+#include "util.h"
 
 #define DB_BUSY_TIMEOUT_MS 15000
 
@@ -110,6 +111,18 @@ db_column_text(sqlite3_stmt *st, int i)
 }
 
 int
+db_column_dup(sqlite3_stmt *st, int i, char **out, tb_err *e)
+{
+	*out = NULL;
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return 0;
+	if ((*out = strdup(db_column_text(st, i))) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "out of memory");
+	return 0;
+}
+
+/* The schema version recorded in the file (0 when none). */
+static int
 db_schema_version(sqlite3 *db, int *version, tb_err *e)
 {
 	sqlite3_stmt *st;
@@ -282,7 +295,7 @@ db_open(const char *home, sqlite3 **dbp, tb_err *e)
 	int rc;
 
 	*dbp = NULL;
-	if (make_dirs(home, 0700) != 0)
+	if (util_mkdirs(home, 0700) != 0)
 		return tb_errf(e, TB_ECANTCREAT, "cannot create TB_HOME %s: %s",
 		    home, strerror(errno));
 	snprintf(path, sizeof path, "%s/tb.db", home);

@@ -43,9 +43,6 @@ int db_open(const char *home, sqlite3 **db, tb_err *e);
 int db_open_existing(const char *home, sqlite3 **db, tb_err *e);
 void db_close(sqlite3 *db);
 
-/* The schema version recorded in the file (0 when none). */
-int db_schema_version(sqlite3 *db, int *version, tb_err *e);
-
 /* Run SQL without parameters (schema, pragmas, BEGIN/COMMIT). */
 int db_exec(sqlite3 *db, const char *sql, tb_err *e);
 
@@ -76,5 +73,12 @@ int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 
 /* The text of column i, or "" when NULL. */
 const char *db_column_text(sqlite3_stmt *st, int i);
+
+/*
+ * A copy of column i's text in *out, the caller's to free(); NULL when
+ * the column is NULL (so NULL and "" stay apart).  0, or TB_EINTERNAL
+ * when out of memory (*out NULL).
+ */
+int db_column_dup(sqlite3_stmt *st, int i, char **out, tb_err *e);
 
 #endif

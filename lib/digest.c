@@ -1,9 +1,12 @@
 /*
- * digest.c - the day's digest.  See digest.h.
+ * digest.c - the day's digest: built, stored, loaded.  See digest.h; the
+ * JSON form is digest_json.c's.
  *
  * One query walks the date's mentions grouped by symbol; each group is
- * folded into one struct ticker (totals, weight per subreddit, the best
+ * folded into one struct fold (totals, weight per subreddit, the best
  * titles), so memory grows with the number of tickers, not of mentions.
+ * Ranked, each fold becomes a struct digest_ticker: its strings move
+ * over, the weights that ordered them are dropped.
  */
 #include "digest.h"
 
@@ -18,24 +21,26 @@
 #include "instruments.h"
 #include "log.h"
 #include "symbols.h"
+#include "util.h"
 
 struct weighed {
 	char *text;			/* a subreddit name or a title */
 	double weight;
 };
 
-struct ticker {
+/* A ticker while the mentions are folded in: weights kept for ranking. */
+struct fold {
 	char *symbol;
 	long mentions, posts, bullish, bearish;
 	double weight;			/* rounded when ranked */
 	struct weighed *subs;		/* weight per subreddit */
-	size_t nsubs;
+	size_t nsubs, subcap;
 	struct weighed titles[DIGEST_TITLES];	/* best first */
 	size_t ntitles;
 };
 
-struct tickers {
-	struct ticker *v;
+struct folds {
+	struct fold *v;
 	size_t n, cap;
 };
 
@@ -63,110 +68,112 @@ round2(double x)
 	return round(x * 100) / 100;
 }
 
-static void
-ticker_free(struct ticker *t)
+static int
+oom(tb_err *e)
 {
-	size_t i;
-
-	free(t->symbol);
-	for (i = 0; i < t->nsubs; i++)
-		free(t->subs[i].text);
-	free(t->subs);
-	for (i = 0; i < t->ntitles; i++)
-		free(t->titles[i].text);
+	return tb_errf(e, TB_EINTERNAL, "digest: out of memory");
 }
 
 static void
-tickers_free(struct tickers *ts)
+fold_free(struct fold *f)
 {
 	size_t i;
 
-	for (i = 0; i < ts->n; i++)
-		ticker_free(&ts->v[i]);
-	free(ts->v);
-	memset(ts, 0, sizeof *ts);
+	free(f->symbol);
+	for (i = 0; i < f->nsubs; i++)
+		free(f->subs[i].text);
+	free(f->subs);
+	for (i = 0; i < f->ntitles; i++)
+		free(f->titles[i].text);
 }
 
-/* A new, zeroed ticker at the end of ts, or NULL when out of memory. */
-static struct ticker *
-tickers_push(struct tickers *ts, const char *symbol)
+static void
+folds_free(struct folds *fs)
 {
-	struct ticker *t;
+	size_t i;
 
-	if (ts->n == ts->cap) {
-		size_t cap = ts->cap ? ts->cap * 2 : 64;
+	for (i = 0; i < fs->n; i++)
+		fold_free(&fs->v[i]);
+	free(fs->v);
+	memset(fs, 0, sizeof *fs);
+}
 
-		if ((t = realloc(ts->v, cap * sizeof *t)) == NULL)
-			return NULL;
-		ts->v = t;
-		ts->cap = cap;
-	}
-	t = &ts->v[ts->n];
-	memset(t, 0, sizeof *t);
-	if ((t->symbol = strdup(symbol)) == NULL)
+/* A new, zeroed fold at the end of fs, or NULL when out of memory. */
+static struct fold *
+folds_push(struct folds *fs, const char *symbol)
+{
+	struct fold *f;
+
+	if ((f = util_grow(fs->v, &fs->cap, fs->n + 1, sizeof *f)) == NULL)
 		return NULL;
-	ts->n++;
-	return t;
+	fs->v = f;
+	f = &fs->v[fs->n];
+	memset(f, 0, sizeof *f);
+	if ((f->symbol = strdup(symbol)) == NULL)
+		return NULL;
+	fs->n++;
+	return f;
 }
 
 static int
-add_subreddit(struct ticker *t, const char *sub, double w)
+add_subreddit(struct fold *f, const char *sub, double w)
 {
 	struct weighed *v;
 	size_t i;
 
-	for (i = 0; i < t->nsubs; i++)
-		if (strcmp(t->subs[i].text, sub) == 0) {
-			t->subs[i].weight += w;
+	for (i = 0; i < f->nsubs; i++)
+		if (strcmp(f->subs[i].text, sub) == 0) {
+			f->subs[i].weight += w;
 			return 0;
 		}
-	if ((v = realloc(t->subs, (t->nsubs + 1) * sizeof *v)) == NULL)
+	if ((v = util_grow(f->subs, &f->subcap, f->nsubs + 1, sizeof *v)) ==
+	    NULL)
 		return -1;
-	t->subs = v;
-	if ((v[t->nsubs].text = strdup(sub)) == NULL)
+	f->subs = v;
+	if ((v[f->nsubs].text = strdup(sub)) == NULL)
 		return -1;
-	v[t->nsubs++].weight = w;
+	v[f->nsubs++].weight = w;
 	return 0;
 }
 
 /* Keep title among the best DIGEST_TITLES (rows come oldest post first). */
 static int
-offer_title(struct ticker *t, const char *title, double w)
+offer_title(struct fold *f, const char *title, double w)
 {
 	size_t i, at;
 	char *copy;
 
-	for (i = 0; i < t->ntitles; i++)
-		if (strcmp(t->titles[i].text, title) == 0)
+	for (i = 0; i < f->ntitles; i++)
+		if (strcmp(f->titles[i].text, title) == 0)
 			return 0;
-	for (at = 0; at < t->ntitles && t->titles[at].weight >= w; at++)
+	for (at = 0; at < f->ntitles && f->titles[at].weight >= w; at++)
 		;
 	if (at == DIGEST_TITLES)
 		return 0;
 	if ((copy = strdup(title)) == NULL)
 		return -1;
-	if (t->ntitles == DIGEST_TITLES)
-		free(t->titles[--t->ntitles].text);
-	memmove(&t->titles[at + 1], &t->titles[at],
-	    (t->ntitles - at) * sizeof t->titles[0]);
-	t->titles[at].text = copy;
-	t->titles[at].weight = w;
-	t->ntitles++;
+	if (f->ntitles == DIGEST_TITLES)
+		free(f->titles[--f->ntitles].text);
+	memmove(&f->titles[at + 1], &f->titles[at],
+	    (f->ntitles - at) * sizeof f->titles[0]);
+	f->titles[at].text = copy;
+	f->titles[at].weight = w;
+	f->ntitles++;
 	return 0;
 }
 
 static int
-fold_row(struct ticker *t, const struct mention_row *r)
+fold_row(struct fold *f, const struct mention_row *r)
 {
 	double w = digest_post_weight(r->score, r->comments, r->cashtag);
 
-	t->mentions += r->count;
-	t->posts++;
-	t->bullish += r->bullish;
-	t->bearish += r->bearish;
-	t->weight += w;
-	if (add_subreddit(t, r->subreddit, w) != 0 ||
-	    offer_title(t, r->title, w) != 0)
+	f->mentions += r->count;
+	f->posts++;
+	f->bullish += r->bullish;
+	f->bearish += r->bearish;
+	f->weight += w;
+	if (add_subreddit(f, r->subreddit, w) != 0 ||
+	    offer_title(f, r->title, w) != 0)
 		return -1;
 	return 0;
 }
@@ -184,7 +191,7 @@ cmp_weighed(const void *a, const void *b)
 static int
 cmp_rank(const void *a, const void *b)
 {
-	const struct ticker *x = a, *y = b;
+	const struct fold *x = a, *y = b;
 
 	if (x->weight != y->weight)
 		return x->weight < y->weight ? 1 : -1;
@@ -207,30 +214,30 @@ read_row(sqlite3_stmt *st, struct mention_row *r)
 	r->comments = sqlite3_column_int64(st, 8);
 }
 
-/* Fold the date's mentions into ts, one ticker per symbol. */
+/* Fold the date's mentions into fs, one fold per symbol. */
 static int
-gather(sqlite3 *db, const char *date, struct tickers *ts, tb_err *e)
+gather(sqlite3 *db, const char *date, struct folds *fs, tb_err *e)
 {
 	sqlite3_stmt *st;
 	struct mention_row r;
-	struct ticker *t = NULL;
+	struct fold *f = NULL;
 	int rc = 0, step;
 
-	if (db_prepare(db, "SELECT m.symbol, m.count, m.cashtag, m.bullish, "
-	    "m.bearish, p.subreddit, p.title, p.score, p.num_comments "
-	    "FROM ticker_mentions m JOIN reddit_posts p ON p.id = m.post_id "
-	    "WHERE m.post_id IN (SELECT post_id FROM post_rounds "
-	    "WHERE date = ?) ORDER BY m.symbol, p.created_utc, p.id", &st,
-	    e) != 0)
-		return TB_EINTERNAL;
+	if ((rc = db_prepare(db, "SELECT m.symbol, m.count, m.cashtag, "
+	    "m.bullish, m.bearish, p.subreddit, p.title, p.score, "
+	    "p.num_comments FROM ticker_mentions m JOIN reddit_posts p "
+	    "ON p.id = m.post_id WHERE m.post_id IN (SELECT post_id FROM "
+	    "post_rounds WHERE date = ?) ORDER BY m.symbol, p.created_utc, "
+	    "p.id", &st, e)) != 0)
+		return rc;
 	db_bind_text(st, 1, date);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		read_row(st, &r);
-		if ((t == NULL || strcmp(t->symbol, r.symbol) != 0) &&
-		    (t = tickers_push(ts, r.symbol)) == NULL)
-			rc = tb_errf(e, TB_EINTERNAL, "digest: out of memory");
-		else if (fold_row(t, &r) != 0)
-			rc = tb_errf(e, TB_EINTERNAL, "digest: out of memory");
+		if ((f == NULL || strcmp(f->symbol, r.symbol) != 0) &&
+		    (f = folds_push(fs, r.symbol)) == NULL)
+			rc = oom(e);
+		else if (fold_row(f, &r) != 0)
+			rc = oom(e);
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = db_fail(db, "read the mentions", e);
@@ -238,27 +245,20 @@ gather(sqlite3 *db, const char *date, struct tickers *ts, tb_err *e)
 	return rc;
 }
 
-/* Finish every ticker (rounding, subreddit order), then rank them. */
+/* Finish every fold (rounding, subreddit order), then rank them. */
 static void
-rank(struct tickers *ts)
+rank(struct folds *fs)
 {
 	size_t i;
 
-	if (ts->n == 0)
+	if (fs->n == 0)
 		return;
-	for (i = 0; i < ts->n; i++) {
-		ts->v[i].weight = round2(ts->v[i].weight);
-		qsort(ts->v[i].subs, ts->v[i].nsubs, sizeof ts->v[i].subs[0],
+	for (i = 0; i < fs->n; i++) {
+		fs->v[i].weight = round2(fs->v[i].weight);
+		qsort(fs->v[i].subs, fs->v[i].nsubs, sizeof fs->v[i].subs[0],
 		    cmp_weighed);
 	}
-	qsort(ts->v, ts->n, sizeof ts->v[0], cmp_rank);
-}
-
-static cJSON *
-string_or_null(const char *s)
-{
-	return s != NULL && s[0] != '\0' ? cJSON_CreateString(s) :
-	    cJSON_CreateNull();
+	qsort(fs->v, fs->n, sizeof fs->v[0], cmp_rank);
 }
 
 static double
@@ -269,200 +269,237 @@ sentiment(long bull, long bear)
 	return round2((double)(bull - bear) / (double)(bull + bear));
 }
 
-static cJSON *
-ticker_json(const struct ticker *t, size_t rank_no, const struct universe *u)
+/* A copy of an instrument's field; "" counts as unknown (NULL). */
+static int
+copy_known(const char *s, char **out)
 {
-	const struct instrument *in = u->n ? universe_by_yahoo(u, t->symbol) :
-	    NULL;
-	cJSON *o = cJSON_CreateObject(), *subs, *titles;
-	size_t i;
-
-	if (o == NULL)
-		return NULL;
-	cJSON_AddNumberToObject(o, "rank", (double)rank_no);
-	cJSON_AddStringToObject(o, "symbol", t->symbol);
-	cJSON_AddItemToObject(o, "t212_ticker",
-	    string_or_null(in ? in->t212_ticker : NULL));
-	cJSON_AddItemToObject(o, "name", string_or_null(in ? in->name : NULL));
-	cJSON_AddItemToObject(o, "currency",
-	    string_or_null(in ? in->currency : NULL));
-	cJSON_AddNumberToObject(o, "mentions", (double)t->mentions);
-	cJSON_AddNumberToObject(o, "posts", (double)t->posts);
-	cJSON_AddNumberToObject(o, "weight", t->weight);
-	cJSON_AddNumberToObject(o, "bullish", (double)t->bullish);
-	cJSON_AddNumberToObject(o, "bearish", (double)t->bearish);
-	cJSON_AddNumberToObject(o, "sentiment",
-	    sentiment(t->bullish, t->bearish));
-	subs = cJSON_AddArrayToObject(o, "subreddits");
-	for (i = 0; subs != NULL && i < t->nsubs; i++)
-		cJSON_AddItemToArray(subs, cJSON_CreateString(t->subs[i].text));
-	titles = cJSON_AddArrayToObject(o, "titles");
-	for (i = 0; titles != NULL && i < t->ntitles; i++)
-		cJSON_AddItemToArray(titles,
-		    cJSON_CreateString(t->titles[i].text));
-	return o;
+	*out = NULL;
+	if (s == NULL || *s == '\0')
+		return 0;
+	return (*out = strdup(s)) != NULL ? 0 : -1;
 }
 
-/* The date's rounds into arr; *loaded: whether one had the universe. */
+/* Move ranked fold f into t (rank r); f keeps nothing worth freeing. */
 static int
-add_rounds(sqlite3 *db, const char *date, cJSON *arr, int *loaded,
-    tb_err *e)
+to_ticker(struct fold *f, size_t r, const struct universe *u,
+    struct digest_ticker *t)
+{
+	const struct instrument *in = u->n ? universe_by_yahoo(u, f->symbol) :
+	    NULL;
+	size_t i;
+
+	t->rank = r;
+	t->symbol = f->symbol;
+	f->symbol = NULL;
+	t->mentions = f->mentions;
+	t->posts = f->posts;
+	t->bullish = f->bullish;
+	t->bearish = f->bearish;
+	t->weight = f->weight;
+	t->sentiment = sentiment(f->bullish, f->bearish);
+	for (i = 0; i < f->ntitles; i++) {
+		t->titles[i] = f->titles[i].text;
+		f->titles[i].text = NULL;
+	}
+	t->ntitles = f->ntitles;
+	if (f->nsubs > 0 && (t->subreddits = calloc(f->nsubs,
+	    sizeof *t->subreddits)) == NULL)
+		return -1;
+	for (i = 0; i < f->nsubs; i++) {
+		t->subreddits[i] = f->subs[i].text;
+		f->subs[i].text = NULL;
+	}
+	t->nsubreddits = f->nsubs;
+	if (copy_known(in ? in->t212_ticker : NULL, &t->t212_ticker) != 0 ||
+	    copy_known(in ? in->name : NULL, &t->name) != 0 ||
+	    copy_known(in ? in->currency : NULL, &t->currency) != 0)
+		return -1;
+	return 0;
+}
+
+/* The ranked folds as d's tickers, named from the cached universe. */
+static int
+add_tickers(sqlite3 *db, struct digest *d, struct folds *fs, tb_err *e)
+{
+	struct universe u;
+	size_t i;
+	int rc;
+
+	universe_init(&u);
+	if ((rc = instruments_load(db, &u, e)) == 0 && fs->n > 0 &&
+	    (d->tickers = calloc(fs->n, sizeof *d->tickers)) == NULL)
+		rc = oom(e);
+	for (i = 0; rc == 0 && i < fs->n; i++) {
+		d->ntickers++;
+		if (to_ticker(&fs->v[i], i + 1, &u, &d->tickers[i]) != 0)
+			rc = oom(e);
+	}
+	universe_free(&u);
+	return rc;
+}
+
+/* The date's rounds; whether one of them had the universe. */
+static int
+read_rounds(sqlite3 *db, struct digest *d, tb_err *e)
 {
 	sqlite3_stmt *st;
-	int step;
+	size_t cap = 0;
+	int *grown, step, rc;
 
-	*loaded = 0;
-	if (db_prepare(db, "SELECT round, universe_loaded FROM "
-	    "collection_rounds WHERE date = ? ORDER BY round", &st, e) != 0)
-		return TB_EINTERNAL;
-	db_bind_text(st, 1, date);
+	if ((rc = db_prepare(db, "SELECT round, universe_loaded FROM "
+	    "collection_rounds WHERE date = ? ORDER BY round", &st, e)) != 0)
+		return rc;
+	db_bind_text(st, 1, d->date);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON_AddItemToArray(arr,
-		    cJSON_CreateNumber(sqlite3_column_int(st, 0)));
-		*loaded |= sqlite3_column_int(st, 1) != 0;
+		if ((grown = util_grow(d->rounds, &cap, d->nrounds + 1,
+		    sizeof *grown)) == NULL) {
+			sqlite3_finalize(st);
+			return oom(e);
+		}
+		d->rounds = grown;
+		d->rounds[d->nrounds++] = sqlite3_column_int(st, 0);
+		d->universe_loaded |= sqlite3_column_int(st, 1) != 0;
 	}
 	sqlite3_finalize(st);
 	return step == SQLITE_DONE ? 0 : db_fail(db, "read the rounds", e);
 }
 
 static int
-count_posts(sqlite3 *db, const char *date, long *n, tb_err *e)
+count_posts(sqlite3 *db, struct digest *d, tb_err *e)
 {
 	sqlite3_stmt *st;
-	int step;
+	int step, rc;
 
-	if (db_prepare(db, "SELECT count(DISTINCT post_id) FROM post_rounds "
-	    "WHERE date = ?", &st, e) != 0)
-		return TB_EINTERNAL;
-	db_bind_text(st, 1, date);
+	if ((rc = db_prepare(db, "SELECT count(DISTINCT post_id) FROM "
+	    "post_rounds WHERE date = ?", &st, e)) != 0)
+		return rc;
+	db_bind_text(st, 1, d->date);
 	if ((step = sqlite3_step(st)) == SQLITE_ROW)
-		*n = (long)sqlite3_column_int64(st, 0);
+		d->post_count = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return step == SQLITE_ROW ? 0 : db_fail(db, "count the posts", e);
 }
 
-/* The document's head: everything but the tickers. */
+/* Everything but the tickers: the date, the stamp, rounds and posts. */
 static int
-digest_head(sqlite3 *db, const char *date, cJSON *doc, long *posts,
-    tb_err *e)
+digest_head(sqlite3 *db, const char *date, struct digest *d, tb_err *e)
 {
-	cJSON *rounds;
-	char stamp[21];
 	time_t now;
-	int loaded, rc;
+	int rc;
 
 	if ((rc = clock_now(&now, e)) != 0)
 		return rc;
-	cJSON_AddStringToObject(doc, "date", date);
-	cJSON_AddStringToObject(doc, "generated_at", clock_iso_utc(now, stamp));
-	if ((rounds = cJSON_AddArrayToObject(doc, "rounds")) == NULL)
-		return tb_errf(e, TB_EINTERNAL, "digest: out of memory");
-	if ((rc = add_rounds(db, date, rounds, &loaded, e)) != 0 ||
-	    (rc = count_posts(db, date, posts, e)) != 0)
+	snprintf(d->date, sizeof d->date, "%s", date);
+	clock_iso_utc(now, d->generated_at);
+	if ((rc = read_rounds(db, d, e)) != 0)
 		return rc;
-	cJSON_AddNumberToObject(doc, "post_count", (double)*posts);
-	cJSON_AddStringToObject(doc, "universe", loaded ? "loaded" :
-	    "missing");
-	return 0;
+	return count_posts(db, d, e);
 }
 
 static int
-store(sqlite3 *db, const char *date, size_t tickers, long posts,
-    const char *json, tb_err *e)
+store(sqlite3 *db, const struct digest *d, const char *json, tb_err *e)
 {
 	sqlite3_stmt *st;
 	char stamp[21];
 	int rc;
 
-	if (db_prepare(db, "INSERT INTO digests (date, created_at, "
+	if ((rc = db_prepare(db, "INSERT INTO digests (date, created_at, "
 	    "ticker_count, post_count, json) VALUES (?1, ?2, ?3, ?4, ?5) "
 	    "ON CONFLICT (date) DO UPDATE SET created_at = ?2, "
-	    "ticker_count = ?3, post_count = ?4, json = ?5", &st, e) != 0)
-		return TB_EINTERNAL;
-	db_bind_text(st, 1, date);
+	    "ticker_count = ?3, post_count = ?4, json = ?5", &st, e)) != 0)
+		return rc;
+	db_bind_text(st, 1, d->date);
 	db_bind_text(st, 2, clock_iso_utc(time(NULL), stamp));
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)tickers);
-	sqlite3_bind_int64(st, 4, posts);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)d->ntickers);
+	sqlite3_bind_int64(st, 4, d->post_count);
 	db_bind_text(st, 5, json);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "store the digest", e);
 }
 
-/* The tickers array of the document, ranked. */
-static int
-add_tickers(cJSON *doc, const struct tickers *ts, const struct universe *u,
-    tb_err *e)
+int
+digest_build(sqlite3 *db, const char *date, struct digest *out, tb_err *e)
 {
-	cJSON *arr, *item;
-	size_t i;
+	struct folds fs = { NULL, 0, 0 };
+	char *json = NULL;
+	int rc;
 
-	if ((arr = cJSON_AddArrayToObject(doc, "tickers")) == NULL)
-		return tb_errf(e, TB_EINTERNAL, "digest: out of memory");
-	for (i = 0; i < ts->n; i++) {
-		if ((item = ticker_json(&ts->v[i], i + 1, u)) == NULL)
-			return tb_errf(e, TB_EINTERNAL,
-			    "digest: out of memory");
-		cJSON_AddItemToArray(arr, item);
+	memset(out, 0, sizeof *out);
+	if ((rc = digest_head(db, date, out, e)) == 0 &&
+	    (rc = gather(db, date, &fs, e)) == 0) {
+		rank(&fs);
+		rc = add_tickers(db, out, &fs, e);
 	}
+	folds_free(&fs);
+	if (rc == 0 && (json = digest_json(out)) == NULL)
+		rc = oom(e);
+	if (rc == 0)
+		rc = store(db, out, json, e);
+	free(json);
+	if (rc != 0) {
+		digest_free(out);
+		return rc;
+	}
+	log_info("digest %s: %zu tickers from %ld posts", date, out->ntickers,
+	    out->post_count);
 	return 0;
 }
 
 int
-digest_build(sqlite3 *db, const char *date, const struct tb_config *cfg,
-    char **json_out, tb_err *e)
-{
-	struct tickers ts = { NULL, 0, 0 };
-	struct universe u;
-	cJSON *doc;
-	long posts = 0;
-	int rc;
-
-	(void)cfg;
-	*json_out = NULL;
-	universe_init(&u);
-	if ((doc = cJSON_CreateObject()) == NULL)
-		return tb_errf(e, TB_EINTERNAL, "digest: out of memory");
-	if ((rc = digest_head(db, date, doc, &posts, e)) == 0 &&
-	    (rc = gather(db, date, &ts, e)) == 0 &&
-	    (rc = instruments_load(db, &u, e)) == 0) {
-		rank(&ts);
-		rc = add_tickers(doc, &ts, &u, e);
-	}
-	if (rc == 0 && (*json_out = cJSON_PrintUnformatted(doc)) == NULL)
-		rc = tb_errf(e, TB_EINTERNAL, "digest: out of memory");
-	if (rc == 0 && (rc = store(db, date, ts.n, posts, *json_out, e)) != 0) {
-		free(*json_out);
-		*json_out = NULL;
-	}
-	if (rc == 0)
-		log_info("digest %s: %zu tickers from %ld posts", date, ts.n,
-		    posts);
-	cJSON_Delete(doc);
-	tickers_free(&ts);
-	universe_free(&u);
-	return rc;
-}
-
-int
-digest_load(sqlite3 *db, const char *date, cJSON **out, tb_err *e)
+digest_load(sqlite3 *db, const char *date, struct digest *out, tb_err *e)
 {
 	sqlite3_stmt *st;
-	int step, rc = 0;
+	int step, rc;
 
-	*out = NULL;
-	if (db_prepare(db, "SELECT json FROM digests WHERE date = ?", &st,
-	    e) != 0)
-		return TB_EINTERNAL;
+	memset(out, 0, sizeof *out);
+	if ((rc = db_prepare(db, "SELECT json FROM digests WHERE date = ?",
+	    &st, e)) != 0)
+		return rc;
 	db_bind_text(st, 1, date);
 	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((*out = cJSON_Parse(db_column_text(st, 0))) == NULL)
-			rc = tb_errf(e, TB_EINTERNAL, "digest %s: the stored "
-			    "JSON does not parse", date);
+		if ((rc = digest_parse(db_column_text(st, 0), out, e)) ==
+		    TB_EDATA) {
+			char why[sizeof e->msg];
+
+			snprintf(why, sizeof why, "%s", e->msg);
+			tb_errf(e, TB_EDATA, "digest %s: the stored text is "
+			    "not a digest: %s", date, why);
+		}
 	} else if (step == SQLITE_DONE)
 		rc = tb_errf(e, TB_EDATA, "no digest for %s", date);
 	else
 		rc = db_fail(db, "read the digest", e);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+static void
+ticker_free(struct digest_ticker *t)
+{
+	size_t i;
+
+	free(t->symbol);
+	free(t->t212_ticker);
+	free(t->name);
+	free(t->currency);
+	for (i = 0; i < t->nsubreddits; i++)
+		free(t->subreddits[i]);
+	free(t->subreddits);
+	for (i = 0; i < t->ntitles; i++)
+		free(t->titles[i]);
+}
+
+void
+digest_free(struct digest *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->ntickers; i++)
+		ticker_free(&d->tickers[i]);
+	free(d->tickers);
+	free(d->rounds);
+	memset(d, 0, sizeof *d);
 }

@@ -3,8 +3,10 @@
  *
  * The digest of a date is built from the posts its collection rounds saw
  * (post_rounds of that date, each post once, whichever rounds saw it)
- * and their ticker mentions, stored in the digests table, and printed by
- * `tb-collect --digest --date D`; tb-decide reads the same document:
+ * and their ticker mentions into a struct digest, which tb-decide and the
+ * prompt read.  JSON is only its form at the edges: the digests table
+ * stores it, `tb-collect --digest --date D` prints it, as this document
+ * (digest_json; digest_parse reads it back):
  *
  *   {"date":"2026-03-30","generated_at":"2026-03-30T15:10:02Z",
  *    "rounds":[1,2,3],"post_count":57,"universe":"loaded",
@@ -48,32 +50,79 @@
 #ifndef TB_DIGEST_H
 #define TB_DIGEST_H
 
-#include <cJSON.h>
+#include <stddef.h>
+
 #include <sqlite3.h>
 
-#include "config.h"
 #include "err.h"
 
 #define DIGEST_TITLES 3
+
+/* One ticker of the digest; the fields are described above. */
+struct digest_ticker {
+	size_t	 rank;			/* 1 = the most weight */
+	char	*symbol;		/* Yahoo-style, never NULL */
+	char	*t212_ticker;		/* NULL when not in the universe */
+	char	*name;			/* NULL when not in the universe */
+	char	*currency;		/* NULL when not in the universe */
+	long	 mentions, posts, bullish, bearish;
+	double	 weight;		/* rounded to 2 decimals */
+	double	 sentiment;		/* rounded to 2 decimals */
+	char	**subreddits;		/* most weight first */
+	size_t	 nsubreddits;
+	char	*titles[DIGEST_TITLES];	/* best first */
+	size_t	 ntitles;
+};
+
+/* A date's digest.  Every string and array is owned: digest_free(). */
+struct digest {
+	char	 date[11];		/* "YYYY-MM-DD" */
+	char	 generated_at[21];	/* "2026-03-30T15:10:02Z" */
+	int	*rounds;		/* the date's collection rounds */
+	size_t	 nrounds;
+	long	 post_count;
+	int	 universe_loaded;	/* "loaded" (1) or "missing" (0) */
+	struct digest_ticker *tickers;	/* ranked, rank i + 1 at i */
+	size_t	 ntickers;
+};
 
 /* One post's weight for one ticker, by the formula above (unrounded). */
 double digest_post_weight(long long score, long long num_comments,
     int cashtag);
 
 /*
- * Build the digest of date ("YYYY-MM-DD") from the stored posts, store
- * it (replacing the date's earlier one), and return the JSON text in
- * *json_out (the caller frees it with free()).  cfg is the run's
- * configuration (reserved; the digest has no settings yet).  Errors:
- * TB_EINTERNAL (database, memory).
+ * Build the digest of date ("YYYY-MM-DD") from the stored posts into
+ * *out and store it (replacing the date's earlier one).  *out is empty
+ * on failure; digest_free() it either way.  Errors: TB_EINTERNAL
+ * (memory), or the database's code (db_fail: 73 disk full, 75 locked).
  */
-int digest_build(sqlite3 *db, const char *date, const struct tb_config *cfg,
-    char **json_out, tb_err *e);
+int digest_build(sqlite3 *db, const char *date, struct digest *out,
+    tb_err *e);
 
 /*
- * The stored digest of date, parsed, in *out (cJSON_Delete it); TB_EDATA
- * "no digest for DATE" when there is none, TB_EINTERNAL otherwise.
+ * The stored digest of date, read back into *out (digest_free it; it is
+ * empty on failure).  TB_EDATA "no digest for DATE" when there is none,
+ * TB_EDATA too when the stored text is not a digest document,
+ * TB_EINTERNAL for memory; else the database's code.
  */
-int digest_load(sqlite3 *db, const char *date, cJSON **out, tb_err *e);
+int digest_load(sqlite3 *db, const char *date, struct digest *out,
+    tb_err *e);
+
+/*
+ * The digest as its JSON document (above), one line, the caller's to
+ * free(); NULL when out of memory.  The same digest always gives the
+ * same bytes.
+ */
+char *digest_json(const struct digest *d);
+
+/*
+ * Read a digest document into *out (digest_free it; it is empty on
+ * failure).  TB_EDATA when json is not one (the message names the field
+ * that is wrong), TB_EINTERNAL when out of memory.
+ */
+int digest_parse(const char *json, struct digest *out, tb_err *e);
+
+/* Free what *d owns and empty it; NULL or an empty digest is fine. */
+void digest_free(struct digest *d);
 
 #endif

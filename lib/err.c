@@ -25,3 +25,10 @@ tb_err_clear(tb_err *e)
 	e->code = TB_OK;
 	e->msg[0] = '\0';
 }
+
+int
+tb_err_local(int code)
+{
+	return code == TB_EINTERNAL || code == TB_ECANTCREAT ||
+	    code == TB_ELOCKED;
+}

@@ -38,4 +38,12 @@ int tb_errf(tb_err *e, int code, const char *fmt, ...)
 /* Reset *e to TB_OK with an empty message. */
 void tb_err_clear(tb_err *e);
 
+/*
+ * Whether code is a failure on this machine's side: the database, the
+ * disk, memory (TB_EINTERNAL, TB_ECANTCREAT, TB_ELOCKED), not an upstream
+ * service or the data it sent.  A step that goes on when one upstream
+ * fails stops at such a failure: the next item would meet it too.
+ */
+int tb_err_local(int code);
+
 #endif

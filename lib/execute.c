@@ -11,6 +11,8 @@
 
 #include "db.h"
 #include "instruments.h"
+#include "journal.h"
+#include "lock.h"
 #include "log.h"
 #include "market.h"
 #include "money.h"
@@ -38,6 +40,7 @@ struct run {
 	struct market_set quotes;
 	struct pick *real, *virt;
 	size_t nreal, nvirt;
+	int journal_fd;			/* journal_lock's; -1 none */
 	int rc;				/* the first failure's code */
 	tb_err err;			/* and its message */
 };
@@ -232,6 +235,13 @@ open_broker(struct run *r, tb_err *e)
 	return 0;
 }
 
+/* The journal's lock (journal.h), for the whole run. */
+static int
+lock_journal(struct run *r, tb_err *e)
+{
+	return journal_lock(r->in->cfg->home, &r->journal_fd, e);
+}
+
 /* Steps 1 and 2: reconcile pending orders, refresh submitted ones. */
 static void
 settle_journal(struct run *r)
@@ -286,8 +296,8 @@ plan_virtual(struct run *r, tb_err *e)
 	for (i = 0; i < r->nvirt; i++) {
 		p = &r->virt[i];
 		if ((rc = trades_virtual_earlier(r->in->db, r->in->day,
-		    r->in->virtual_trader, p->ticker, r->in->force, &p->virt,
-		    e)) != 0)
+		    r->in->virtual_trader, p->ticker, 0, r->in->force,
+		    &p->virt, e)) != 0)
 			return rc;
 		p->todo = p->virt.status == NULL;
 	}
@@ -532,17 +542,48 @@ real_orders(struct run *r)
 	}
 }
 
+/*
+ * The terms virtual trades are booked on (trades.h): the account's
+ * currency as read before the orders, else as last known.
+ */
+static int
+virtual_terms(struct run *r, struct virtual_book *b, char cur[4], tb_err *e)
+{
+	int rc;
+
+	memset(b, 0, sizeof *b);
+	b->date = r->in->day;
+	b->llm_name = r->in->virtual_trader;
+	b->fx_fee_pct = r->in->cfg->virtual_fx_fee_pct;
+	b->force = r->in->force;
+	b->dry_run = r->in->dry_run;
+	b->account_currency = cur;
+	if (r->out->have_account) {
+		snprintf(cur, 4, "%s", r->out->account.currency);
+		return 0;
+	}
+	if ((rc = trades_account_currency(r->in->db, cur, e)) != 0)
+		return rc;
+	return 0;
+}
+
 /* Step 6: the virtual trades. */
 static void
 virtual_trades(struct run *r)
 {
 	struct execute_result *out = r->out;
 	struct execute_virtual *v;
+	struct virtual_book b;
 	struct pick *p;
+	char cur[4];
 	size_t i;
 	tb_err e;
 	int rc;
 
+	if ((rc = virtual_terms(r, &b, cur, &e)) != 0) {
+		fail(r, rc, &e);
+		return;
+	}
 	for (i = 0; i < r->nvirt; i++) {
 		p = &r->virt[i];
 		v = &out->virt[out->nvirt++];
@@ -551,10 +592,11 @@ virtual_trades(struct run *r)
 			v->r = p->virt;
 			continue;
 		}
-		if ((rc = trades_book_virtual(r->in->db, r->in->day,
-		    r->in->virtual_trader, p->ticker, p->amount_eur, p->id,
-		    market_find(&r->quotes, p->ticker), r->in->force,
-		    r->in->dry_run, &v->r, &e)) != 0) {
+		b.ticker = p->ticker;
+		b.amount_eur = p->amount_eur;
+		b.pick_id = p->id;
+		b.now = market_find(&r->quotes, p->ticker);
+		if ((rc = trades_book_virtual(r->in->db, &b, &v->r, &e)) != 0) {
 			fail(r, rc, &e);
 			break;
 		}
@@ -631,8 +673,10 @@ execute_day(const struct execute_input *in, struct execute_result *out,
 	memset(&r, 0, sizeof r);
 	r.in = in;
 	r.out = out;
+	r.journal_fd = -1;
 	tb_err_clear(&r.err);
-	if ((rc = open_broker(&r, &r.err)) != 0)
+	if ((rc = lock_journal(&r, &r.err)) != 0 ||
+	    (rc = open_broker(&r, &r.err)) != 0)
 		r.rc = rc;
 	else {
 		settle_journal(&r);
@@ -646,6 +690,8 @@ execute_day(const struct execute_input *in, struct execute_result *out,
 	if (r.have_t212)
 		t212_free(&r.t212);
 	universe_free(&r.universe);
+	if (r.journal_fd >= 0)
+		lock_release(r.journal_fd);
 	free(r.real);
 	free(r.virt);
 	if (r.rc != 0)

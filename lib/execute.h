@@ -19,7 +19,11 @@
  *      gate (pick, daily budget, cash) and the broker check, 1.2 s apart;
  *      stop at the first sign that the broker is unusable;
  *   6. the virtual bookings, at the same quotes, sized the same way
- *      (they need no broker, so a broker failure does not stop them).
+ *      and paying the same FX fee (trades.h; they need no broker, so a
+ *      broker failure does not stop them).
+ *
+ * The whole run holds the order journal's lock (journal.h), so tb-sell
+ * and tb-report --refresh never work the journal at the same time.
  *
  * A dry run asks the broker and the price feed only what it must (reads),
  * sends no order and writes no trade row.
@@ -27,7 +31,8 @@
  * Returns 0, or the first failure's code with *e (a database failure
  * wins over any other): TB_EDATA when the approved picks are over the
  * budget, TB_EUNAVAIL when the broker could not be used or a trade of the
- * day is left 'unknown' (a human must check the account), TB_ECONFIG
+ * day is left 'unknown' (a human must check the account), TB_ELOCKED
+ * when another program holds the journal's lock, TB_ECONFIG
  * without T212_API_KEY while real orders are due or when the key is
  * refused, TB_EINTERNAL for the database.  *out is filled either way:
  * execute_result_free() it.

@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "db.h"
+#include "lock.h"
 #include "log.h"
 
 /* A real trade row, as read back for reconcile and refresh. */
@@ -32,6 +33,13 @@ struct journal_row {
 };
 
 static void	rows_free(struct journal_row *rows, size_t n);
+static const char *fill_cutoff(char buf[21]);
+
+int
+journal_lock(const char *home, int *fd, tb_err *e)
+{
+	return lock_acquire(home, "orders", fd, e);
+}
 
 char *
 journal_now(char buf[21])
@@ -182,7 +190,10 @@ journal_retry(struct orders_ctx *ctx, long long id, double quantity,
 	return 0;
 }
 
-/* The close of EUR<major>=X on date, or NAN. */
+/*
+ * The close of EUR<major>=X on date: the decision's market_data, else the
+ * newest mark on or before it (marks.h); NAN when neither has one.
+ */
 static double
 fx_close(sqlite3 *db, const char *date, const char *major)
 {
@@ -192,8 +203,11 @@ fx_close(sqlite3 *db, const char *date, const char *major)
 	tb_err e;
 
 	snprintf(symbol, sizeof symbol, "EUR%s=X", major);
-	if (db_prepare(db, "SELECT price FROM market_data WHERE date = ? AND "
-	    "symbol = ? AND status = 'ok'", &st, &e) != 0)
+	if (db_prepare(db, "SELECT coalesce((SELECT price FROM market_data "
+	    "WHERE date = ?1 AND symbol = ?2 AND status = 'ok' AND "
+	    "price > 0), (SELECT close FROM marks WHERE symbol = ?2 AND "
+	    "date <= ?1 AND close > 0 ORDER BY date DESC LIMIT 1))", &st,
+	    &e) != 0)
 		return NAN;
 	db_bind_text(st, 1, date);
 	db_bind_text(st, 2, symbol);
@@ -218,10 +232,68 @@ per_eur_on(sqlite3 *db, const char *date, const char *currency)
 	return isfinite(fx) && fx > 0 ? fx * minor : NAN;
 }
 
+/* What a fill moved, as journal_filled stores it. */
+struct fill_money {
+	double qty, price;		/* shares, per share (instrument) */
+	double eur;			/* value in EUR before fees; NAN */
+	money_cents fees, cash;		/* EUR cents; MONEY_INVALID unknown */
+	int final;			/* nothing more will come */
+};
+
+/*
+ * The money of filled order o (row's side): its value in EUR (the
+ * wallet's, converted with the day's rate when the account is not in
+ * EUR; else the fill's price converted), and with the fees the cash it
+ * moved, rounded as money.h says: a buy's cost up, a sell's proceeds
+ * down.  Final once the wallet impact is known in EUR.
+ */
+static void
+fill_money(struct orders_ctx *ctx, const struct journal_row *row,
+    const struct t212_order *o, const char *currency, struct fill_money *m)
+{
+	double per = NAN, acct = NAN;
+
+	memset(m, 0, sizeof *m);
+	m->eur = NAN;
+	m->fees = m->cash = MONEY_INVALID;
+	m->qty = isfinite(o->filled_quantity) && o->filled_quantity > 0 ?
+	    o->filled_quantity : o->quantity;
+	m->price = o->fill_price;
+	if (!isfinite(m->price) && isfinite(o->filled_value) && m->qty > 0)
+		m->price = o->filled_value / m->qty;
+	if (isfinite(o->wallet_value) && o->wallet_value > 0 &&
+	    o->wallet_currency[0] != '\0')
+		acct = per_eur_on(ctx->db, row->date, o->wallet_currency);
+	if (isfinite(acct)) {
+		m->eur = o->wallet_value / acct;
+		m->fees = money_up((isfinite(o->fees) ? o->fees : 0) / acct);
+		m->cash = row->sell ? money_down((o->wallet_value -
+		    (isfinite(o->fees) ? o->fees : 0)) / acct) :
+		    money_up((o->wallet_value + (isfinite(o->fees) ? o->fees :
+		    0)) / acct);
+		m->final = m->cash >= 0 && isfinite(o->fees);
+	} else if (currency != NULL && isfinite(m->price) &&
+	    isfinite(per = per_eur_on(ctx->db, row->date, currency)))
+		m->eur = m->qty * m->price / per;
+}
+
+static const char filled_sql[] =
+	"UPDATE trades SET status = 'filled', broker_order_id = ?1, "
+	"quantity = ?2, price = COALESCE(?3, price), "
+	"currency = COALESCE(?4, currency), "
+	"amount_eur = COALESCE(?5, amount_eur), "
+	"price_eur = COALESCE(?6, price_eur), updated_at = ?7, "
+	"fill_price = ?3, fill_quantity = ?2, fill_value = ?9, "
+	"fill_currency = ?10, fill_fx_rate = ?11, fill_fees = ?12, "
+	"fill_taxes = ?13, filled_at = ?14, fill_final = ?15, "
+	"fees_cents = COALESCE(?16, fees_cents), "
+	"cash_cents = COALESCE(?17, cash_cents) WHERE id = ?8";
+
 /*
  * A filled order: the fill's price and quantity, amount_eur = its value
- * in EUR (the broker's wallet impact when in EUR, else converted with the
- * day's rate; the planned amount stays when neither is known).
+ * in EUR before fees (the planned amount stays when it is unknown), and
+ * the broker's fill (t212.h) with the cash it moved.  Called again while
+ * the fill is not final.
  */
 static int
 journal_filled(struct orders_ctx *ctx, const struct journal_row *row,
@@ -229,43 +301,39 @@ journal_filled(struct orders_ctx *ctx, const struct journal_row *row,
 {
 	const struct instrument *in = NULL;
 	const char *currency = NULL;
+	struct fill_money m;
 	sqlite3_stmt *st;
-	double qty, price, eur = NAN, per;
-	char now[21];
+	char now[21], at[21];
 	int rc;
 
-	qty = isfinite(o->filled_quantity) && o->filled_quantity > 0 ?
-	    o->filled_quantity : o->quantity;
-	price = o->fill_price;
-	if (!isfinite(price) && isfinite(o->filled_value) && qty > 0)
-		price = o->filled_value / qty;
 	if (ctx->universe != NULL && (in = universe_by_t212(ctx->universe,
 	    o->ticker)) != NULL)
 		currency = in->currency;
-	if (isfinite(o->wallet_value) && o->wallet_value > 0 &&
-	    strcasecmp(o->wallet_currency, "EUR") == 0)
-		eur = o->wallet_value;
-	else if (currency != NULL && isfinite(price) &&
-	    isfinite(per = per_eur_on(ctx->db, row->date, currency)))
-		eur = qty * price / per;
-	if (!isfinite(eur))
+	fill_money(ctx, row, o, currency, &m);
+	if (!isfinite(m.eur))
 		log_warn("trade %lld: filled, but its EUR value is unknown; "
 		    "amount_eur stays as planned", row->id);
-	if (db_prepare(ctx->db, "UPDATE trades SET status = 'filled', "
-	    "broker_order_id = ?, quantity = ?, price = COALESCE(?, price), "
-	    "currency = COALESCE(?, currency), "
-	    "amount_eur = COALESCE(?, amount_eur), "
-	    "price_eur = COALESCE(?, price_eur), updated_at = ? WHERE id = ?",
-	    &st, e) != 0)
+	if (db_prepare(ctx->db, filled_sql, &st, e) != 0)
 		return TB_EINTERNAL;
 	db_bind_text(st, 1, o->id);
-	sqlite3_bind_double(st, 2, qty);
-	bind_real(st, 3, price);
+	sqlite3_bind_double(st, 2, m.qty);
+	bind_real(st, 3, m.price);
 	db_bind_text(st, 4, currency);
-	bind_real(st, 5, eur);
-	bind_real(st, 6, isfinite(eur) && qty > 0 ? eur / qty : NAN);
+	bind_real(st, 5, m.eur);
+	bind_real(st, 6, isfinite(m.eur) && m.qty > 0 ? m.eur / m.qty : NAN);
 	db_bind_text(st, 7, journal_now(now));
 	sqlite3_bind_int64(st, 8, row->id);
+	bind_real(st, 9, o->wallet_value);
+	db_bind_text(st, 10, o->wallet_currency[0] ? o->wallet_currency :
+	    NULL);
+	bind_real(st, 11, o->wallet_fx_rate);
+	bind_real(st, 12, o->fees);
+	db_bind_text(st, 13, o->taxes[0] ? o->taxes : NULL);
+	db_bind_text(st, 14, o->filled_at ? clock_iso_utc(o->filled_at, at) :
+	    NULL);
+	sqlite3_bind_int(st, 15, m.final);
+	bind_cents(st, 16, m.fees);
+	bind_cents(st, 17, m.cash);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -297,7 +365,10 @@ row_read(sqlite3_stmt *st, struct journal_row *r)
 	    r->broker_ticker == NULL || r->broker_order_id == NULL ? -1 : 0;
 }
 
-/* Every real row with that status, oldest first. */
+/*
+ * Every real row with that status, oldest first; for TRADE_FILLED only
+ * those whose fill is not final yet, sent since JOURNAL_FILL_DAYS ago.
+ */
 static int
 rows_read(sqlite3 *db, enum trade_status status, struct journal_row **rows,
     size_t *n, tb_err *e)
@@ -305,15 +376,19 @@ rows_read(sqlite3 *db, enum trade_status status, struct journal_row **rows,
 	struct journal_row *arr = NULL, *grown;
 	sqlite3_stmt *st;
 	size_t cap = 0;
+	char since[21];
 	int rc;
 
 	*rows = NULL;
 	*n = 0;
 	if (db_prepare(db, "SELECT id, date, ticker, broker_ticker, "
 	    "broker_order_id, side, quantity, sent_at FROM trades "
-	    "WHERE kind = 'real' AND status = ? ORDER BY id", &st, e) != 0)
+	    "WHERE kind = 'real' AND status = ?1 AND (?1 <> 'filled' OR "
+	    "(fill_final = 0 AND broker_order_id IS NOT NULL AND "
+	    "sent_at >= ?2)) ORDER BY id", &st, e) != 0)
 		return TB_EINTERNAL;
 	db_bind_text(st, 1, trade_status_name(status));
+	db_bind_text(st, 2, fill_cutoff(since));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -498,11 +573,11 @@ id_claimed(sqlite3 *db, const char *broker_id, unsigned char *claimed,
 
 /*
  * The earliest send time of the rows that decide how far back to read
- * (sql selects it; date, when not NULL, is its one parameter).  0 when
+ * (sql selects it; param, when not NULL, is its one parameter).  0 when
  * there is none.
  */
 static int
-oldest_send(struct orders_ctx *ctx, const char *sql, const char *date,
+oldest_send(struct orders_ctx *ctx, const char *sql, const char *param,
     time_t *out, tb_err *e)
 {
 	sqlite3_stmt *st;
@@ -511,8 +586,8 @@ oldest_send(struct orders_ctx *ctx, const char *sql, const char *date,
 	*out = 0;
 	if (db_prepare(ctx->db, sql, &st, e) != 0)
 		return TB_EINTERNAL;
-	if (date != NULL)
-		db_bind_text(st, 1, date);
+	if (param != NULL)
+		db_bind_text(st, 1, param);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) != SQLITE_NULL &&
 	    clock_parse_iso(db_column_text(st, 0), out) != 0)
@@ -522,16 +597,26 @@ oldest_send(struct orders_ctx *ctx, const char *sql, const char *date,
 	    "journal", e);
 }
 
+/* The oldest send whose fill is still refreshed, as ISO text. */
+static const char *
+fill_cutoff(char buf[21])
+{
+	return clock_iso_utc(time(NULL) - JOURNAL_FILL_DAYS * 86400, buf);
+}
+
 /* check_since and history_since (orders.h). */
 static int
 broker_window(struct orders_ctx *ctx, tb_err *e)
 {
 	time_t open_rows, day_rows;
+	char cutoff[21];
 	int rc;
 
 	if ((rc = oldest_send(ctx, "SELECT min(sent_at) FROM trades WHERE "
-	    "kind = 'real' AND status IN ('pending', 'submitted')", NULL,
-	    &open_rows, e)) != 0 ||
+	    "kind = 'real' AND (status IN ('pending', 'submitted') OR "
+	    "(status = 'filled' AND fill_final = 0 AND broker_order_id IS NOT "
+	    "NULL AND sent_at >= ?1))", fill_cutoff(cutoff), &open_rows,
+	    e)) != 0 ||
 	    (rc = oldest_send(ctx, "SELECT min(sent_at) FROM trades WHERE "
 	    "kind = 'real' AND date = ?1", ctx->date, &day_rows, e)) != 0)
 		return rc;
@@ -728,13 +813,17 @@ orders_reconcile(struct orders_ctx *ctx, struct orders_reconciled *out,
 	return rc;
 }
 
-/* The broker order with this id: open (*open = 1) or in history. */
+/*
+ * The broker order with this id: open (*open = 1) or in history.  An
+ * order that was filled between the two reads is in both: the history,
+ * read last, is the newer word.
+ */
 static const struct t212_order *
 find_order(const struct orders_ctx *ctx, const char *id, int *open)
 {
 	size_t i;
 
-	for (i = 0; i < ctx->nbroker; i++)
+	for (i = ctx->nbroker; i-- > 0;)
 		if (strcmp(ctx->broker[i].id, id) == 0) {
 			*open = i < ctx->nopen;
 			return &ctx->broker[i];
@@ -743,24 +832,17 @@ find_order(const struct orders_ctx *ctx, const char *id, int *open)
 	return NULL;
 }
 
-int
-orders_refresh(struct orders_ctx *ctx, struct orders_refreshed *out,
-    tb_err *e)
+/* Refresh the submitted rows[0..n-1] from the broker's orders. */
+static int
+refresh_submitted(struct orders_ctx *ctx, const struct journal_row *rows,
+    size_t n, struct orders_refreshed *out, tb_err *e)
 {
-	struct journal_row *rows = NULL;
 	const struct t212_order *o;
 	enum trade_status status;
-	size_t nrows, i;
+	size_t i;
 	int rc, open;
 
-	memset(out, 0, sizeof *out);
-	if ((rc = rows_read(ctx->db, TRADE_SUBMITTED, &rows, &nrows, e)) != 0)
-		return rc;
-	if (nrows == 0 || ctx->dry_run)
-		goto out;
-	if ((rc = orders_broker_load(ctx, e)) != 0)
-		goto out;
-	for (i = 0; i < nrows; i++) {
+	for (i = 0; i < n; i++) {
 		if ((o = find_order(ctx, rows[i].broker_order_id, &open)) ==
 		    NULL) {
 			log_warn("trade %lld: the broker's order %s is neither "
@@ -770,7 +852,7 @@ orders_refresh(struct orders_ctx *ctx, struct orders_refreshed *out,
 			continue;
 		}
 		if ((rc = settle_row(ctx, &rows[i], o, &status, e)) != 0)
-			goto out;
+			return rc;
 		if (status == TRADE_FILLED)
 			out->filled++;
 		else if (status == TRADE_REJECTED)
@@ -780,7 +862,50 @@ orders_refresh(struct orders_ctx *ctx, struct orders_refreshed *out,
 		log_info("trade %lld: order %s is %s", rows[i].id, o->id,
 		    trade_status_name(status));
 	}
+	return 0;
+}
+
+/* Read again the fills of filled rows[0..n-1] that are not final. */
+static int
+refresh_fills(struct orders_ctx *ctx, const struct journal_row *rows,
+    size_t n, struct orders_refreshed *out, tb_err *e)
+{
+	const struct t212_order *o;
+	size_t i;
+	int rc, open;
+
+	for (i = 0; i < n; i++) {
+		o = find_order(ctx, rows[i].broker_order_id, &open);
+		if (o == NULL || t212_order_state(o) != T212_FILLED)
+			continue;
+		if ((rc = journal_filled(ctx, &rows[i], o, e)) != 0)
+			return rc;
+		out->fills++;
+		log_info("trade %lld: the fill of order %s read again",
+		    rows[i].id, o->id);
+	}
+	return 0;
+}
+
+int
+orders_refresh(struct orders_ctx *ctx, struct orders_refreshed *out,
+    tb_err *e)
+{
+	struct journal_row *rows = NULL, *fills = NULL;
+	size_t nrows = 0, nfills = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = rows_read(ctx->db, TRADE_SUBMITTED, &rows, &nrows, e)) != 0 ||
+	    (rc = rows_read(ctx->db, TRADE_FILLED, &fills, &nfills, e)) != 0)
+		goto out;
+	if (nrows + nfills == 0 || ctx->dry_run)
+		goto out;
+	if ((rc = orders_broker_load(ctx, e)) == 0 &&
+	    (rc = refresh_submitted(ctx, rows, nrows, out, e)) == 0)
+		rc = refresh_fills(ctx, fills, nfills, out, e);
 out:
 	rows_free(rows, nrows);
+	rows_free(fills, nfills);
 	return rc;
 }

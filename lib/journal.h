@@ -13,6 +13,28 @@
 
 #include "orders.h"
 
+/*
+ * Fills.  A filled row keeps the broker's fill (t212.h: price, quantity,
+ * wallet impact in the account's currency, FX rate, fees and taxes) in
+ * its fill_* columns, and what it moved in EUR cents in cash_cents (a
+ * buy's cost, value + fees, rounded up; a sell's proceeds, value - fees,
+ * rounded down) and fees_cents (rounded up).  An account not in EUR is
+ * converted with the EUR<CUR>=X close of the trade's day (market_data,
+ * else the newest mark on or before it).  The fill is final (fill_final)
+ * once that is known; until then every orders_refresh() reads it again,
+ * for rows sent in the last JOURNAL_FILL_DAYS days.
+ */
+#define JOURNAL_FILL_DAYS	7
+
+/*
+ * The journal's lock, $TB_HOME/locks/orders.lock: every program that
+ * reconciles, refreshes or sends orders (tb-execute, tb-sell, tb-report
+ * --refresh) holds it for its whole run, so that one never takes another
+ * one's order in flight for a lost one.  lock.h's rules; TB_ELOCKED when
+ * another program holds it.
+ */
+int journal_lock(const char *home, int *fd, tb_err *e);
+
 /* What is known of a new row. */
 struct journal_new {
 	const char *llm_name;

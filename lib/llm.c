@@ -18,6 +18,7 @@
 #include "db.h"
 #include "log.h"
 #include "minimax.h"
+#include "util.h"
 
 /*
  * The LLMs.  Adding one is adding its provider module and a line here;
@@ -121,13 +122,11 @@ llm_idle_ms(double timeout_s)
 	return (long)ms;
 }
 
+/* The monotonic clock (util.h) in seconds, as the deadline keeps it. */
 static double
 now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)util_now_ms() / 1000;
 }
 
 static void

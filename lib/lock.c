@@ -8,28 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-int
-make_dirs(const char *path, int mode)
-{
-	char buf[4096];
-	size_t i, n = strlen(path);
-
-	if (n == 0 || n >= sizeof buf)
-		return -1;
-	memcpy(buf, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, (mode_t)mode) != 0 && errno != EEXIST)
-			return -1;
-		buf[i] = path[i];
-	}
-	return 0;
-}
+#include "util.h"
 
 /* The pid the holder wrote, or 0. */
 static long
@@ -56,7 +37,7 @@ lock_acquire(const char *home, const char *program, int *fd, tb_err *e)
 
 	snprintf(dir, sizeof dir, "%s/locks", home);
 	snprintf(path, sizeof path, "%s/%s.lock", dir, program);
-	if (make_dirs(dir, 0700) != 0 ||
+	if (util_mkdirs(dir, 0700) != 0 ||
 	    (f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
 		return tb_errf(e, TB_ECANTCREAT, "cannot create lock file %s: "
 		    "%s", path, strerror(errno));

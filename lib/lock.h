@@ -24,7 +24,4 @@ int lock_acquire(const char *home, const char *program, int *fd, tb_err *e);
 /* Release a lock taken with lock_acquire (closes fd). */
 void lock_release(int fd);
 
-/* mkdir -p with the given mode for every created component. 0 or -1. */
-int make_dirs(const char *path, int mode);
-
 #endif

@@ -25,7 +25,8 @@
  * the broker's id; no match becomes 'unknown', is logged as an ERROR and
  * is never sent again.  orders_refresh() then moves 'submitted' rows to
  * 'filled' (fill price, filled quantity, amount_eur = the filled value in
- * EUR) or 'rejected' (cancelled or rejected by the broker).
+ * EUR, and the broker's fill: journal.h) or 'rejected' (cancelled or
+ * rejected by the broker), and reads again the fills not final yet.
  *
  * Before each new order the broker is asked too (orders_broker_load, the
  * same reads): an API order for that instrument and side, created since
@@ -339,9 +340,14 @@ int orders_reconcile(struct orders_ctx *ctx, struct orders_reconciled *out,
 
 struct orders_refreshed {
 	long filled, rejected, still_open;
+	long fills;			/* filled rows whose fill was read again */
 };
 
-/* Refresh every 'submitted' real row (of any date).  Not in a dry run. */
+/*
+ * Refresh every 'submitted' real row (of any date), and the fill of every
+ * 'filled' one whose fill is not final yet (journal.h).  Not in a dry
+ * run.
+ */
 int orders_refresh(struct orders_ctx *ctx, struct orders_refreshed *out,
     tb_err *e);
 

@@ -42,11 +42,9 @@ static void	text_num(struct text *, const char *, double, int,
 		    const char *);
 static void	text_big(struct text *, const char *, double, const char *);
 static void	text_pct(struct text *, const char *, double);
-static const char *entry_string(const cJSON *, const char *);
-static double	entry_number(const cJSON *, const char *);
 static void	add_candidate(struct text *, size_t,
 		    const struct prompt_candidate *, const struct detail *);
-static void	add_reddit(struct text *, const cJSON *);
+static void	add_reddit(struct text *, const struct digest_ticker *);
 static void	add_market(struct text *, const struct market_quote *);
 static void	add_portfolio(struct text *, const struct prompt_input *,
 		    const struct detail *);
@@ -168,47 +166,25 @@ prompt_quote(const char *text, size_t max, char *out, size_t outsz)
 	return out;
 }
 
-static const char *
-entry_string(const cJSON *entry, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, name);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double
-entry_number(const cJSON *entry, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, name);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 static void
-add_reddit(struct text *t, const cJSON *entry)
+add_reddit(struct text *t, const struct digest_ticker *d)
 {
-	const cJSON *subs, *s;
 	char q[QUOTE_MAX + 8];
-	size_t n = 0;
+	size_t i;
 
-	text_num(t, "   Reddit: ", entry_number(entry, "mentions"), 0,
-	    " mentions");
-	text_num(t, " in ", entry_number(entry, "posts"), 0, " posts");
-	text_num(t, ", weight ", entry_number(entry, "weight"), 1, "");
-	text_num(t, ", sentiment ", entry_number(entry, "sentiment"), 2, "");
-	text_num(t, " (", entry_number(entry, "bullish"), 0, " bullish");
-	text_num(t, ", ", entry_number(entry, "bearish"), 0, " bearish)");
-	subs = cJSON_GetObjectItemCaseSensitive(entry, "subreddits");
-	cJSON_ArrayForEach(s, subs) {
-		if (!cJSON_IsString(s))
-			continue;
-		if (n == MAX_SUBREDDITS) {
+	text_num(t, "   Reddit: ", (double)d->mentions, 0, " mentions");
+	text_num(t, " in ", (double)d->posts, 0, " posts");
+	text_num(t, ", weight ", d->weight, 1, "");
+	text_num(t, ", sentiment ", d->sentiment, 2, "");
+	text_num(t, " (", (double)d->bullish, 0, " bullish");
+	text_num(t, ", ", (double)d->bearish, 0, " bearish)");
+	for (i = 0; i < d->nsubreddits; i++) {
+		if (i == MAX_SUBREDDITS) {
 			text_add(t, ", ...");
 			break;
 		}
-		text_add(t, "%s r/%s", n == 0 ? "; in" : ",",
-		    prompt_quote(s->valuestring, 40, q, sizeof q));
-		n++;
+		text_add(t, "%s r/%s", i == 0 ? "; in" : ",",
+		    prompt_quote(d->subreddits[i], 40, q, sizeof q));
 	}
 	text_add(t, "\n");
 }
@@ -254,31 +230,21 @@ static void
 add_candidate(struct text *t, size_t i, const struct prompt_candidate *c,
     const struct detail *d)
 {
-	const char *symbol = entry_string(c->entry, "symbol");
-	const char *name = entry_string(c->entry, "name");
-	const cJSON *titles, *s;
+	const char *name = c->entry->name != NULL ? c->entry->name :
+	    c->quote->name;
 	char q[QUOTE_MAX + 8];
-	int n = 0;
+	size_t n;
 
-	if (name == NULL)
-		name = c->quote->name;
-	text_add(t, "%zu. %s", i + 1, symbol != NULL ? symbol :
-	    c->quote->symbol);
+	text_add(t, "%zu. %s", i + 1, c->entry->symbol);
 	if (name != NULL)
 		text_add(t, " - %s", prompt_quote(name, 80, q, sizeof q));
 	text_add(t, "\n");
 	add_reddit(t, c->entry);
 	add_market(t, c->quote);
-	titles = cJSON_GetObjectItemCaseSensitive(c->entry, "titles");
-	cJSON_ArrayForEach(s, titles) {
-		if (n == d->titles)
-			break;
-		if (!cJSON_IsString(s))
-			continue;
+	for (n = 0; n < c->entry->ntitles && n < (size_t)d->titles; n++)
 		text_add(t, "%s\"%s\"", n == 0 ? "   Post titles: " : " | ",
-		    prompt_quote(s->valuestring, d->title_bytes, q, sizeof q));
-		n++;
-	}
+		    prompt_quote(c->entry->titles[n], d->title_bytes, q,
+		    sizeof q));
 	if (n > 0)
 		text_add(t, "\n");
 }
@@ -331,9 +297,7 @@ add_task(struct text *t, const struct prompt_input *in)
 	    "written exactly as listed: ", in->max_picks, in->budget_eur);
 	for (i = 0; i < in->ncandidates; i++)
 		text_add(t, "%s%s", i ? ", " : "",
-		    entry_string(in->candidates[i].entry, "symbol") != NULL ?
-		    entry_string(in->candidates[i].entry, "symbol") :
-		    in->candidates[i].quote->symbol);
+		    in->candidates[i].entry->symbol);
 	text_add(t, ".\n");
 	if (in->style == PROMPT_TOOL)
 		text_add(t, "Answer by calling the submit_picks tool.\n");

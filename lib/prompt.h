@@ -25,8 +25,7 @@
 
 #include <stddef.h>
 
-#include <cJSON.h>
-
+#include "digest.h"
 #include "err.h"
 #include "market.h"
 #include "portfolio.h"
@@ -38,9 +37,9 @@ enum prompt_style {
 	PROMPT_TEXT		/* answer with the JSON object in the text */
 };
 
-/* A candidate: its digest entry (see the digest format) and its quote. */
+/* A candidate: its digest entry and its quote, both borrowed. */
 struct prompt_candidate {
-	const cJSON *entry;		/* "symbol", "name", "mentions", ... */
+	const struct digest_ticker *entry;
 	const struct market_quote *quote;	/* ok */
 };
 

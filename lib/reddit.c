@@ -15,19 +15,11 @@
 #include "http.h"
 #include "log.h"
 #include "utf8.h"
+#include "util.h"
 
 #define TOKEN_SERVICE "reddit"
 #define TOKEN_PATH "/api/v1/access_token"
 #define TOKEN_BODY "grant_type=client_credentials"
-
-static double
-monotonic_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 sleep_seconds(double s)
@@ -206,6 +198,18 @@ accept_token(struct reddit_client *c, const char *body, tb_err *e)
 	return rc;
 }
 
+/*
+ * The User-Agent: the operator's (config.h), or for the public listings
+ * without one an honest one that names no account.
+ */
+static const char *
+user_agent(const struct reddit_client *c)
+{
+	if (c->cfg->reddit_user_agent != NULL)
+		return c->cfg->reddit_user_agent;
+	return "linux:tb:" TB_VERSION " (no Reddit account configured)";
+}
+
 /* Ask Reddit for a new application-only token. */
 static int
 fetch_token(struct reddit_client *c, tb_err *e)
@@ -228,7 +232,8 @@ fetch_token(struct reddit_client *c, tb_err *e)
 	r.headers[2] = "Accept: application/json";
 	r.body = TOKEN_BODY;
 	r.body_len = strlen(TOKEN_BODY);
-	r.user_agent = c->cfg->reddit_user_agent;
+	r.user_agent = user_agent(c);
+	r.timeout_ms = c->cfg->reddit_timeout_seconds * 1000L;
 	rc = http_perform(&r, e);
 	if (rc != 0 && (r.status == 401 || r.status == 403))
 		rc = tb_errf(e, TB_ECONFIG, "reddit: token refused (HTTP %ld); "
@@ -253,6 +258,11 @@ reddit_authenticate(struct reddit_client *c, tb_err *e)
 
 	if (!c->oauth || c->auth_header != NULL)
 		return 0;
+	if (c->cfg->reddit_user_agent == NULL)
+		return tb_errf(e, TB_ECONFIG, "reddit: Reddit's API rules ask "
+		    "for your Reddit user name in the User-Agent: set "
+		    "reddit_username (tb.conf, or TB_REDDIT_USERNAME in "
+		    "tb.env) or REDDIT_USER_AGENT");
 	if ((rc = cached_token(c, time(NULL), &found, e)) != 0)
 		return rc;
 	if (found) {
@@ -262,7 +272,7 @@ reddit_authenticate(struct reddit_client *c, tb_err *e)
 	return fetch_token(c, e);
 }
 
-void
+static void
 reddit_page_free(struct reddit_page *page)
 {
 	cJSON_Delete(page->doc);
@@ -393,7 +403,7 @@ note_rate_limit(struct reddit_client *c, const struct http_request *r)
 	}
 	c->remaining = rem;
 	c->reset_s = reset;
-	c->seen_at = monotonic_now();
+	c->seen_at_ms = util_now_ms();
 }
 
 /* Before a listing request: wait out an exhausted rate-limit window. */
@@ -404,7 +414,7 @@ respect_rate_limit(struct reddit_client *c)
 
 	if (c->remaining < 0 || c->remaining >= 1)
 		return;
-	wait = c->reset_s - (monotonic_now() - c->seen_at);
+	wait = c->reset_s - (double)(util_now_ms() - c->seen_at_ms) / 1000;
 	if (wait > REDDIT_MAX_WAIT_S) {
 		log_warn("reddit: rate limit reached; the window resets in "
 		    "%.0f s, waiting only %d s", wait, REDDIT_MAX_WAIT_S);
@@ -452,7 +462,8 @@ listing_request(struct reddit_client *c, const char *url,
 	http_request_init(r, "reddit", "GET", url);
 	r->headers[0] = "Accept: application/json";
 	r->headers[1] = c->oauth ? c->auth_header : NULL;
-	r->user_agent = c->cfg->reddit_user_agent;
+	r->user_agent = user_agent(c);
+	r->timeout_ms = c->cfg->reddit_timeout_seconds * 1000L;
 	r->max_wait_s = REDDIT_MAX_WAIT_S;
 	return http_perform(r, e);
 }
@@ -476,7 +487,14 @@ listing_failure(const struct http_request *r, const char *sub,
 	    sort, r->error[0] ? r->error : "no answer");
 }
 
-int
+/*
+ * Fetch one page of r/sub's `sort` listing ("new" or "hot"), after the
+ * cursor `after` (NULL for the first page).  On success *page holds the
+ * posts (free it); on failure *page is empty and *e says, for that
+ * subreddit, what went wrong: HTTP status, blocked (403 HTML), malformed
+ * JSON (TB_EDATA), or transport (TB_EUNAVAIL).
+ */
+static int
 reddit_listing(struct reddit_client *c, const char *sub, const char *sort,
     const char *after, struct reddit_page *page, tb_err *e)
 {

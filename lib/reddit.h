@@ -52,7 +52,7 @@
 
 /*
  * One post of a listing.  The strings point into the page's parsed JSON
- * and live until reddit_page_free.  Optional strings are NULL when absent.
+ * and live as long as the page.  Optional strings are NULL when absent.
  */
 struct reddit_post {
 	const char *id;			/* "1h2k3j9" */
@@ -68,7 +68,7 @@ struct reddit_post {
 	double created_utc;		/* epoch seconds */
 };
 
-/* One page of a listing.  Free with reddit_page_free. */
+/* One page of a listing, reddit_collect's: it lives during the callback. */
 struct reddit_page {
 	cJSON *doc;			/* the parsed listing: owns strings */
 	struct reddit_post *posts;	/* usable posts, in listing order */
@@ -84,7 +84,7 @@ struct reddit_client {
 	char *auth_header;		/* "Authorization: bearer .." secret */
 	double remaining;		/* X-Ratelimit-Remaining; -1 unknown */
 	double reset_s;			/* X-Ratelimit-Reset, seconds */
-	double seen_at;			/* when read (monotonic) */
+	long long seen_at_ms;		/* when read (util_now_ms) */
 };
 
 /*
@@ -99,24 +99,15 @@ void reddit_free(struct reddit_client *c);
 /*
  * OAuth mode: make sure a token is at hand (the cached one if it is still
  * good by the wall clock, else a new one, stored).  Public mode: nothing.
+ * Reddit's API rules ask for the operator's user name in the User-Agent:
+ * OAuth without one (no reddit_username, no REDDIT_USER_AGENT) is
+ * TB_ECONFIG naming both, before any request; the public listings then
+ * go with an agent that names no account.
  * Errors: TB_ECONFIG when Reddit refuses the credentials (HTTP 401/403 or an
  * "error" answer), TB_EUNAVAIL when the token endpoint cannot be reached,
  * TB_EDATA for an answer that is not a token, TB_EINTERNAL (database).
  */
 int reddit_authenticate(struct reddit_client *c, tb_err *e);
-
-/*
- * Fetch one page of r/sub's `sort` listing ("new" or "hot"), after the
- * cursor `after` (NULL for the first page).  On success *page holds the
- * posts (free it); on failure *page is empty and *e says, for that
- * subreddit, what went wrong: HTTP status, blocked (403 HTML), malformed
- * JSON (TB_EDATA), or transport (TB_EUNAVAIL).
- */
-int reddit_listing(struct reddit_client *c, const char *sub,
-    const char *sort, const char *after, struct reddit_page *page,
-    tb_err *e);
-
-void reddit_page_free(struct reddit_page *page);
 
 /*
  * Called once per page a collection fetches, with the posts worth

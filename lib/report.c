@@ -13,17 +13,6 @@
 #include "rotation.h"
 #include "summary.h"
 
-static const char *const weekday_names[] = {
-	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-	"Saturday"
-};
-
-const char *
-report_weekday(const struct tb_date *d)
-{
-	return weekday_names[date_weekday(d)];
-}
-
 /* One column of the current row as JSON, by its SQLite type. */
 static cJSON *
 column_json(sqlite3_stmt *st, int i)
@@ -159,7 +148,10 @@ static const char SQL_APPROVAL[] =
     "WHERE date = ?1 AND superseded_at IS NULL";
 static const char SQL_TRADES[] =
     "SELECT id, llm_name, kind, ticker, broker_ticker, side, quantity, "
-    "price, currency, amount_eur, status, broker_order_id, error "
+    "price, currency, amount_eur, status, broker_order_id, error, "
+    "fill_price, fill_quantity, fill_value, fill_currency, fill_fx_rate, "
+    "fill_fees, filled_at, fill_final, fees_cents / 100.0 AS fees_eur, "
+    "cash_cents / 100.0 AS cash_eur "
     "FROM trades WHERE date = ?1 ORDER BY id";
 static const char SQL_TOTALS[] =
     "SELECT coalesce(sum(kind = 'real' AND status IN ('submitted', "
@@ -199,7 +191,7 @@ add_rotation(cJSON *doc, const struct tb_config *cfg,
 	const char *main_trader = get_main_trader(d);
 	int trading = is_trading_day(cfg, d);
 
-	cJSON_AddStringToObject(doc, "weekday", report_weekday(d));
+	cJSON_AddStringToObject(doc, "weekday", date_weekday_name(d));
 	cJSON_AddBoolToObject(doc, "trading_day", trading);
 	if (!trading)
 		cJSON_AddStringToObject(doc, "reason", main_trader == NULL ?
@@ -364,5 +356,65 @@ report_range(sqlite3 *db, const struct tb_config *cfg,
 	sqlite3_finalize(st);
 	summary_round(days);
 	*out = days;
+	return 0;
+}
+
+/* A string, or JSON null for NULL. */
+static cJSON *
+string_or_null(const char *s)
+{
+	return s != NULL ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static void
+add_config_keys(cJSON *doc, const struct tb_config *c)
+{
+	cJSON *keys, *o;
+	enum config_source src;
+	size_t i;
+
+	keys = cJSON_AddArrayToObject(doc, "keys");
+	for (i = 0; config_keys[i] != NULL; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "key", config_keys[i]);
+		cJSON_AddStringToObject(o, "value", config_value(c,
+		    config_keys[i], &src));
+		cJSON_AddStringToObject(o, "source", config_source_name(src));
+		cJSON_AddItemToArray(keys, o);
+	}
+}
+
+static void
+add_config_secrets(cJSON *doc, const struct tb_config *c)
+{
+	cJSON *secrets, *o;
+	enum config_source src;
+	size_t i;
+
+	secrets = cJSON_AddArrayToObject(doc, "secrets");
+	for (i = 0; config_secrets[i] != NULL; i++) {
+		src = config_secret_source(c, config_secrets[i]);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", config_secrets[i]);
+		cJSON_AddBoolToObject(o, "set", src != CONFIG_UNSET);
+		cJSON_AddItemToObject(o, "source", src == CONFIG_UNSET ?
+		    cJSON_CreateNull() : cJSON_CreateString(
+		    config_source_name(src)));
+		cJSON_AddItemToArray(secrets, o);
+	}
+}
+
+int
+report_config(const struct tb_config *cfg, cJSON **out, tb_err *e)
+{
+	cJSON *doc;
+
+	if ((*out = doc = cJSON_CreateObject()) == NULL)
+		return tb_errf(e, TB_EINTERNAL, "out of memory");
+	cJSON_AddStringToObject(doc, "home", cfg->home);
+	cJSON_AddItemToObject(doc, "file", string_or_null(cfg->file));
+	cJSON_AddItemToObject(doc, "env_file", string_or_null(cfg->env_file));
+	add_config_keys(doc, cfg);
+	add_config_secrets(doc, cfg);
 	return 0;
 }

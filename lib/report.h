@@ -15,7 +15,11 @@
  *              is_main_trader}], minimax: [...]}
  *   approval {decision, indices, decided_by, decided_at} or null
  *   trades   [{id, llm_name, kind, ticker, broker_ticker, side, quantity,
- *              price, currency, amount_eur, status, broker_order_id, error}]
+ *              price, currency, amount_eur, status, broker_order_id, error,
+ *              fill_price, fill_quantity, fill_value, fill_currency,
+ *              fill_fx_rate, fill_fees, filled_at, fill_final (the
+ *              broker's fill of a real order, journal.h), fees_eur,
+ *              cash_eur (what the trade paid or brought, fees included)}]
  *   totals   {orders_placed, orders_skipped, orders_failed, orders_unknown,
  *              virtual_booked, eur_real, eur_virtual}
  *   account  {currency, cash_available, budget, seen_at}: the account as
@@ -25,6 +29,15 @@
  * report_range() builds one short object per day from..to (inclusive):
  *   {date, weekday, trading_day, main_trader, picks: {claude, minimax},
  *    approval, orders_placed, virtual_booked, eur_real, failed_runs}
+ *
+ * report_config() builds the effective configuration, from the loaded
+ * configuration alone (no database):
+ *   {home, file, env_file (null when none),
+ *    keys [{key, value, source}], secrets [{name, set, source}]}
+ * where a secret's value is never included, only whether it is set and
+ * where from (source null when unset).
+ *
+ * lib/report_text.h prints these documents as text tables.
  *
  * Amounts are rounded to the cent and prices to 4 decimals (summary.h).
  * The caller owns the returned objects (cJSON_Delete).  Statements are
@@ -49,7 +62,7 @@ int report_range(sqlite3 *db, const struct tb_config *cfg,
     const struct tb_date *from, const struct tb_date *to, cJSON **out,
     tb_err *e);
 
-/* "Monday" ... for a date. */
-const char *report_weekday(const struct tb_date *d);
+/* TB_EINTERNAL when out of memory. */
+int report_config(const struct tb_config *cfg, cJSON **out, tb_err *e);
 
 #endif

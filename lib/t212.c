@@ -236,6 +236,7 @@ request_capped(struct t212_client *c, const char *method, const char *path,
 	req->url = url;
 	req->idempotent = idempotent;
 	req->max_response = max_response;
+	req->timeout_ms = c->cfg->t212_timeout_seconds * 1000L;
 	req->max_wait_s = T212_MAX_LIMIT_WAIT_S;
 	req->headers[0] = c->auth_header;
 	req->headers[1] = "Accept: application/json";
@@ -473,6 +474,42 @@ t212_positions(struct t212_client *c, cJSON **out, tb_err *e)
 	return 0;
 }
 
+/* The Trading 212 ticker of a position item of either shape, or NULL. */
+static const char *
+position_ticker(const cJSON *item)
+{
+	const cJSON *in = cJSON_GetObjectItemCaseSensitive(item, "instrument");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(cJSON_IsObject(in) ?
+	    in : item, "ticker");
+
+	return cJSON_IsString(t) ? t->valuestring : NULL;
+}
+
+int
+t212_position_quantity(const cJSON *positions, const char *ticker,
+    double *qty, tb_err *e)
+{
+	const cJSON *item;
+	const char *t;
+	double q;
+
+	*qty = 0;
+	cJSON_ArrayForEach(item, positions) {
+		if ((t = position_ticker(item)) == NULL ||
+		    strcmp(t, ticker) != 0)
+			continue;
+		q = number_field(item, "quantityAvailableForTrading");
+		if (isnan(q))
+			q = number_field(item, "quantity");
+		if (isnan(q) || q < 0)
+			return tb_errf(e, TB_EDATA, "t212: position %s: no "
+			    "usable quantity", ticker);
+		*qty = q;
+		return 0;
+	}
+	return 0;
+}
+
 /*
  * Copy a string or integral number into dst.  -1 when v is neither or
  * does not fit; 0 (dst "") when v is absent.
@@ -511,15 +548,78 @@ number_field(const cJSON *obj, const char *name)
 	return NAN;
 }
 
+/*
+ * The sum of walletImpact.taxes in the wallet's currency (t212.h), and
+ * the array as JSON into o->taxes when it fits.
+ */
+static void
+taxes_parse(const cJSON *taxes, struct t212_order *o)
+{
+	const cJSON *tax, *cur;
+	char *text;
+	double q, sum = 0;
+
+	if (!cJSON_IsArray(taxes)) {
+		o->fees = 0;
+		return;
+	}
+	cJSON_ArrayForEach(tax, taxes) {
+		q = number_field(tax, "quantity");
+		cur = cJSON_GetObjectItemCaseSensitive(tax, "currency");
+		if (isnan(q))
+			continue;
+		if (cJSON_IsString(cur) && o->wallet_currency[0] != '\0' &&
+		    strcasecmp(cur->valuestring, o->wallet_currency) != 0) {
+			log_warn("t212: order %s: a tax of %g %s is not in the "
+			    "account's currency %s: left out of its fees",
+			    o->id, fabs(q), cur->valuestring,
+			    o->wallet_currency);
+			continue;
+		}
+		sum += fabs(q);
+	}
+	o->fees = sum;
+	if ((text = cJSON_PrintUnformatted(taxes)) != NULL &&
+	    strlen(text) < sizeof o->taxes)
+		memcpy(o->taxes, text, strlen(text) + 1);
+	free(text);
+}
+
+/* The fill of a 2026 history item: price, quantity, wallet impact. */
+static void
+fill_parse(const cJSON *fill, struct t212_order *o)
+{
+	const cJSON *wallet, *at;
+
+	if (!isnan(number_field(fill, "price")))
+		o->fill_price = number_field(fill, "price");
+	if (isnan(o->filled_quantity) && !isnan(number_field(fill,
+	    "quantity")))
+		o->filled_quantity = fabs(number_field(fill, "quantity"));
+	at = cJSON_GetObjectItemCaseSensitive(fill, "filledAt");
+	if (cJSON_IsString(at) && clock_parse_iso(at->valuestring,
+	    &o->filled_at) != 0)
+		o->filled_at = 0;
+	wallet = cJSON_GetObjectItemCaseSensitive(fill, "walletImpact");
+	if (!cJSON_IsObject(wallet))
+		return;
+	o->wallet_value = fabs(number_field(wallet, "netValue"));
+	o->wallet_fx_rate = number_field(wallet, "fxRate");
+	if (copy_field(o->wallet_currency, sizeof o->wallet_currency,
+	    cJSON_GetObjectItemCaseSensitive(wallet, "currency")) != 0)
+		o->wallet_currency[0] = '\0';
+	taxes_parse(cJSON_GetObjectItemCaseSensitive(wallet, "taxes"), o);
+}
+
 int
 t212_order_parse(const cJSON *item, struct t212_order *o, tb_err *e)
 {
-	const cJSON *order = item, *fill = NULL, *v, *wallet, *side;
+	const cJSON *order = item, *fill = NULL, *v, *side;
 	double q;
 
 	memset(o, 0, sizeof *o);
 	o->filled_quantity = o->filled_value = o->fill_price = NAN;
-	o->wallet_value = NAN;
+	o->wallet_value = o->wallet_fx_rate = o->fees = NAN;
 	if (!cJSON_IsObject(item))
 		return tb_errf(e, TB_EDATA, "t212: an order is not an object");
 	/* 2026 history: {"order": {...}, "fill": {...}}. */
@@ -568,25 +668,8 @@ t212_order_parse(const cJSON *item, struct t212_order *o, tb_err *e)
 	    &o->created_at) != 0)
 		o->created_at = 0;
 
-	if (fill != NULL) {
-		if (!isnan(number_field(fill, "price")))
-			o->fill_price = number_field(fill, "price");
-		if (isnan(o->filled_quantity) &&
-		    !isnan(number_field(fill, "quantity")))
-			o->filled_quantity = fabs(number_field(fill,
-			    "quantity"));
-		wallet = cJSON_GetObjectItemCaseSensitive(fill,
-		    "walletImpact");
-		if (cJSON_IsObject(wallet)) {
-			o->wallet_value = fabs(number_field(wallet,
-			    "netValue"));
-			if (copy_field(o->wallet_currency,
-			    sizeof o->wallet_currency,
-			    cJSON_GetObjectItemCaseSensitive(wallet,
-			    "currency")) != 0)
-				o->wallet_currency[0] = '\0';
-		}
-	}
+	if (fill != NULL)
+		fill_parse(fill, o);
 	return 0;
 }
 

@@ -113,7 +113,14 @@ struct t212_order {
 	double wallet_value;		/* fill's net value in the account
 					 * currency (walletImpact); NAN */
 	char wallet_currency[8];	/* "EUR"; "" when unknown */
+	double wallet_fx_rate;		/* walletImpact.fxRate; NAN */
+	double fees;			/* walletImpact.taxes summed, in the
+					 * account currency; NAN without a
+					 * walletImpact (see below) */
+	char taxes[384];		/* walletImpact.taxes as JSON; "" when
+					 * absent or too long to keep */
 	time_t created_at;		/* 0 when absent or unreadable */
+	time_t filled_at;		/* fill.filledAt; 0 when absent */
 };
 
 /* What became of an order, from its status. */
@@ -123,7 +130,18 @@ enum t212_state {
 	T212_DEAD			/* CANCELLED, REJECTED, REPLACED */
 };
 
-/* Parse one order object of any of the shapes above.  0 or TB_EDATA. */
+/*
+ * Parse one order object of any of the shapes above.  0 or TB_EDATA.
+ *
+ * A fill's money (2026 history): walletImpact.netValue is the trade's
+ * value in the account's currency before fees and taxes (quantity x
+ * price / fxRate), unsigned here; walletImpact.taxes lists what was
+ * charged on top of it ({name, quantity, currency, chargedAt}: FX fee,
+ * stamp duty, ...).  fees sums the quantities of the taxes in the
+ * account's currency (or without a currency); a tax in another currency
+ * cannot be added and is left out with a warning.  So a buy cost
+ * wallet_value + fees and a sell brought wallet_value - fees.
+ */
 int t212_order_parse(const cJSON *item, struct t212_order *o, tb_err *e);
 
 enum t212_state t212_order_state(const struct t212_order *o);
@@ -183,6 +201,16 @@ int t212_history_orders(struct t212_client *c, const char *ticker,
 /* GET /equity/account/summary and /equity/positions, parsed (caller frees). */
 int t212_account_summary(struct t212_client *c, cJSON **out, tb_err *e);
 int t212_positions(struct t212_client *c, cJSON **out, tb_err *e);
+
+/*
+ * The shares of ticker the account may sell, from a /equity/positions
+ * array: quantityAvailableForTrading when reported, else quantity, of the
+ * item whose instrument.ticker (2026) or ticker (2024) is ticker; 0 when
+ * there is none.  Returns 0, or TB_EDATA when that item's quantity is
+ * not a number.
+ */
+int t212_position_quantity(const cJSON *positions, const char *ticker,
+    double *qty, tb_err *e);
 
 /* The account as the summary reports it. */
 struct t212_account {

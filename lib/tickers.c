@@ -19,6 +19,7 @@
 #include "err.h"
 #include "symbols.h"
 #include "tickers.h"
+#include "util.h"
 
 /*
  * Bare words that look like tickers but, on Reddit, almost always mean
@@ -608,17 +609,11 @@ mset_add(struct mset *ms, const char *symbol, int cashtag)
 			return;
 		}
 	}
-	if (ms->n == ms->cap) {
-		size_t cap = ms->cap ? ms->cap * 2 : 8;
-		struct mention *v;
-
-		if ((v = realloc(ms->v, cap * sizeof(*v))) == NULL) {
-			ms->oom = 1;
-			return;
-		}
-		ms->v = v;
-		ms->cap = cap;
+	if ((m = util_grow(ms->v, &ms->cap, ms->n + 1, sizeof(*m))) == NULL) {
+		ms->oom = 1;
+		return;
 	}
+	ms->v = m;
 	m = &ms->v[ms->n];
 	memset(m, 0, sizeof(*m));
 	memcpy(m->symbol, symbol, len + 1);

@@ -3,8 +3,12 @@
  */
 #include "util.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 long long
@@ -42,4 +46,31 @@ util_grow(void *items, size_t *cap, size_t need, size_t size)
 		return NULL;
 	*cap = want;
 	return grown;
+}
+
+int
+util_mkdirs(const char *path, int mode)
+{
+	char buf[PATH_MAX];
+	size_t i, n = strlen(path);
+
+	if (n == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (n >= sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	/* Each prefix ending before a '/' (and the whole path) in turn. */
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, (mode_t)mode) != 0 && errno != EEXIST)
+			return -1;
+		buf[i] = path[i];
+	}
+	return 0;
 }

@@ -5,6 +5,8 @@
  * durations only (it does not jump when the wall clock is set, and it is
  * not a date; dates are clock.h's).  A deadline is a util_now_ms() value
  * plus a duration.
+ *
+ * util_mkdirs() is `mkdir -p`: for TB_HOME, its locks/ and logs/.
  */
 #ifndef TB_UTIL_H
 #define TB_UTIL_H
@@ -31,5 +33,12 @@ long long util_ms_left(long long deadline);
  *	a->v = n;
  */
 void *util_grow(void *items, size_t *cap, size_t need, size_t size);
+
+/*
+ * mkdir -p: create path and every missing parent with mode (as mkdir(2)
+ * applies the umask).  Components that exist already are fine.  0, or -1
+ * with errno set (ENAMETOOLONG for a path of PATH_MAX bytes or more).
+ */
+int util_mkdirs(const char *path, int mode);
 
 #endif

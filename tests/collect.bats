@@ -34,6 +34,7 @@ at() {
 
 oauth() {
 	export REDDIT_CLIENT_ID=$SECRET_ID REDDIT_CLIENT_SECRET=$SECRET
+	export TB_REDDIT_USERNAME=tb-tester
 }
 
 collect() {
@@ -88,8 +89,9 @@ EOF
 	    "$(sha256 "bearer $token")" ]
 	[ "$(fakereq -s reddit -F query.raw_json.0 | sort -u)" = 1 ]
 	[ "$(fakereq -s reddit -F query.limit.0 | sort -u)" = 100 ]
+	# Reddit's rules: the operator's own user name in the User-Agent.
 	[ "$(fakereq -s reddit -F headers.user-agent | sort -u)" = \
-	    "linux:tb:0.1.0 (by /u/tb-bot)" ]
+	    "linux:tb:0.1.0 (by /u/tb-tester)" ]
 	[ "$(fake_count reddit-www '^/r/')" = 0 ]
 	# The token is cached: a rerun asks for none.
 	# expires_in is 3600.0 (a float) in the fixture.
@@ -122,6 +124,22 @@ EOF
 	[ "$(fake_count reddit '^/r/stocks/new$')" = 2 ]
 	[ "$(sub stocks error)" = null ]
 	[ "$(sub stocks fetched)" = 3 ]
+}
+
+@test "OAuth without reddit_username or REDDIT_USER_AGENT: exit 78 naming both, nothing sent" {
+	oauth
+	unset TB_REDDIT_USERNAME
+	collect --round 3
+	[ "$status" -eq 78 ]
+	[[ "$(json_field .error)" == *"reddit_username"*"REDDIT_USER_AGENT"* ]]
+	[ "$(fake_count reddit-www)" = 0 ]
+	[ "$(fake_count reddit)" = 0 ]
+	# Without OAuth the public listings go, naming no account.
+	unset REDDIT_CLIENT_ID REDDIT_CLIENT_SECRET
+	collect --round 3
+	assert_success
+	[ "$(fakereq -s reddit-www -F headers.user-agent | sort -u)" = \
+	    "linux:tb:0.1.0 (no Reddit account configured)" ]
 }
 
 @test "a token answer with an error key on HTTP 200 fails the round before any listing" {

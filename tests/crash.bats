@@ -19,6 +19,7 @@ setup() {
 	fake_start
 	export ANTHROPIC_API_KEY=sk-ant-crash-test MINIMAX_API_KEY=mm-crash-test
 	export REDDIT_CLIENT_ID=crash-client REDDIT_CLIENT_SECRET=crash-secret
+	export TB_REDDIT_USERNAME=tb-tester
 	export T212_API_KEY=t212-crash-key
 }
 

@@ -18,6 +18,10 @@ collect_line() { # minute hour days round HH:MM
 	echo "$1 $2 * * $3 $ENV '$BIN/tb-cron' --run tb-collect --round $4 --scheduled $5"
 }
 
+report_line() { # minute hour days HH:MM
+	echo "$1 $2 * * $3 $ENV '$BIN/tb-cron' --run tb-report --refresh --scheduled $4"
+}
+
 chain_line() { # minute hour days HH:MM
 	echo "$1 $2 * * $3 $ENV '$BIN/tb-cron' --run tb-decide --scheduled $4 && '$BIN/tb-cron' --run tb-approve --await --scheduled $4 && '$BIN/tb-cron' --run tb-execute --scheduled $4"
 }
@@ -33,6 +37,7 @@ $(collect_line 0 8 1-5 1 08:00)
 $(collect_line 0 12 1-5 2 12:00)
 $(collect_line 30 16 1-5 3 16:30)
 $(chain_line 10 17 1-5 17:10)
+$(report_line 30 22 1-5 22:30)
 # <<< tb: TB_HOME=$TB_HOME <<<"
 }
 
@@ -48,7 +53,9 @@ $(chain_line 10 17 1-5 17:10)
 	assert_line "$(collect_line 30 15 1-5 3 16:30)"
 	assert_line "$(chain_line 10 15 1-5 17:10)"
 	assert_line "$(chain_line 10 16 1-5 17:10)"
-	[ "$(printf '%s\n' "$output" | grep -c '^[0-9]')" -eq 8 ]
+	assert_line "$(report_line 30 20 1-5 22:30)"	# summer: 22:30 CEST
+	assert_line "$(report_line 30 21 1-5 22:30)"	# winter: 22:30 CET
+	[ "$(printf '%s\n' "$output" | grep -c '^[0-9]')" -eq 10 ]
 }
 
 @test "a time that crosses midnight in the machine's zone shifts the weekdays" {

@@ -74,6 +74,7 @@ account() {
 	printf '%s\n' "orchestrator_timezone = \"$zone\"" \
 	    "scheduler_collect_times = \"$slot\"" \
 	    "scheduler_execute_time = \"$(date -d "$slot 12 hours" +%H:%M)\"" \
+	    "scheduler_report_time = \"$(date -d "$slot 6 hours" +%H:%M)\"" \
 	    "mail_to = \"tb-operator@example.org\"" > "$home/tb.conf"
 	printf '%s\n' "$@" > "$home/tb.env"
 	chmod 600 "$home/tb.env"

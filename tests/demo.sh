@@ -56,6 +56,7 @@ T212_API_KEY=demo-t212-key
 T212_API_SECRET=demo-t212-secret
 REDDIT_CLIENT_ID=demo-reddit-id
 REDDIT_CLIENT_SECRET=demo-reddit-secret
+TB_REDDIT_USERNAME=tb-demo
 EOF
 export TB_NOW="${day}T17:10:00+02:00"
 

@@ -87,6 +87,7 @@ fails_naming() {
 @test "a full disk fails the round cleanly; the rerun with space stores everything once" {
 	fake_start
 	export REDDIT_CLIENT_ID=env-client REDDIT_CLIENT_SECRET=env-secret
+	export TB_REDDIT_USERNAME=tb-tester
 	at_1630
 	if tiny_fs "$BATS_TEST_TMPDIR/disk" 1m; then
 		export TB_HOME=$BATS_TEST_TMPDIR/disk/home
@@ -158,6 +159,7 @@ time.sleep(40)' "$TB_HOME/tb.db" "$BATS_TEST_TMPDIR/held" 3>&- &
 @test "a truncated real database: exit 70 naming the file, nothing overwritten" {
 	fake_start
 	export REDDIT_CLIENT_ID=env-client REDDIT_CLIENT_SECRET=env-secret
+	export TB_REDDIT_USERNAME=tb-tester
 	at_1630
 	tb-collect --round 3 >/dev/null 2>&1
 	[ "$(tb_sql "SELECT count(*) FROM reddit_posts")" = 16 ]

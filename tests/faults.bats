@@ -37,6 +37,7 @@ setup() {
 	fake_start
 	export ANTHROPIC_API_KEY=sk-ant-fault-test MINIMAX_API_KEY=mm-fault-test
 	export REDDIT_CLIENT_ID=fault-client REDDIT_CLIENT_SECRET=fault-secret
+	export TB_REDDIT_USERNAME=tb-tester
 	export T212_API_KEY=t212-fault-key
 }
 

@@ -5,7 +5,8 @@
 
 load helpers
 
-PROGRAMS="tb-collect tb-decide tb-approve tb-execute tb-cron tb-daily tb-status"
+PROGRAMS="tb-collect tb-decide tb-approve tb-execute tb-cron tb-daily tb-status
+    tb-report tb-sell"
 
 # The installed programs' --help: every option it names.
 help_options() {

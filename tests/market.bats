@@ -188,3 +188,22 @@ mentions() {
 	assert_success
 	[ "$(json_field '.price_sources | "\(.primary) \(.second) \(.second_on)"')" = "yahoo eodhd true" ]
 }
+
+@test "the timeout keys reach their clients" {
+	standard_day
+	# The account summary hangs for 10 s; t212_timeout_seconds = 1 gives
+	# up long before (three attempts), and the orders go on.
+	fake_fault t212 /equity/account/summary mode=hang delay=10
+	TB_T212_TIMEOUT_SECONDS=1 run --separate-stderr tb-execute
+	assert_success
+	[[ "$(json_field '.warnings[0]')" == "the account summary could not be read"*"timed out"* ]]
+	[ "$(json_field .placed)" = 4 ]
+	# A chart that hangs: yahoo_timeout_seconds = 1.
+	fake_clear
+	fake_fault yahoo '^/v8/finance/chart/AAPL' mode=hang delay=10
+	tb_sql "DELETE FROM trades"
+	fake_set t212.history='[]' t212.pending='[]'
+	TB_YAHOO_TIMEOUT_SECONDS=1 run --separate-stderr tb-execute
+	assert_success
+	[[ "$(json_field '.orders[3].reason')" == "no market price: "*"timed out"* ]]
+}

@@ -6,6 +6,10 @@ Usage:
       per run, the time from the process start to the arrival of its first
       request (of SERVICE..., default any): prints {"runs", "median_ms",
       "max_ms", "first"} ("first": the first request's service and path).
+  fakelog.py slowest STARTS REQUESTS SERVICE
+      per run, the slowest single request of SERVICE (answered_at -
+      arrived_at), and how far apart its first and last request arrived:
+      prints {"runs", "median_ms", "spread_ms", "requests"} (medians).
   fakelog.py paths STARTS REQUESTS MARKET_SERVICE LLM_SERVICE...
       per run, the slowest single market request plus the slowest single
       LLM request (each answered_at - arrived_at): the run's slowest
@@ -80,13 +84,34 @@ def paths(runs, market, llms):
             "llm_requests": statistics.median(nl)}
 
 
+def slowest(runs, service):
+    worst, spread, counts = [], [], []
+    for reqs in runs:
+        mine = [q for q in reqs if q["service"] == service]
+        if mine:
+            worst.append(max(duration(q) for q in mine) * 1e3)
+            spread.append((mine[-1]["arrived_at"] - mine[0]["arrived_at"]) *
+                          1e3)
+            counts.append(len(mine))
+    if not worst:
+        sys.exit("fakelog: no run made a %s request" % service)
+    return {"runs": len(worst), "median_ms": round(statistics.median(worst),
+                                                   1),
+            "spread_ms": round(statistics.median(spread), 1),
+            "requests": statistics.median(counts)}
+
+
 def main():
-    if len(sys.argv) < 4 or sys.argv[1] not in ("first", "paths") or (
-            sys.argv[1] == "paths" and len(sys.argv) < 6):
+    if len(sys.argv) < 4 or sys.argv[1] not in ("first", "paths",
+                                                 "slowest") or (
+            sys.argv[1] == "paths" and len(sys.argv) < 6) or (
+            sys.argv[1] == "slowest" and len(sys.argv) != 5):
         sys.exit(__doc__.strip().split("\n\n")[1])
     starts, runs = load(sys.argv[2], sys.argv[3])
     if sys.argv[1] == "first":
         out = first(starts, runs, set(sys.argv[4:]))
+    elif sys.argv[1] == "slowest":
+        out = slowest(runs, sys.argv[4])
     else:
         out = paths(runs, sys.argv[4], set(sys.argv[5:]))
     print(json.dumps(out))

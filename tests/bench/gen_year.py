@@ -8,7 +8,9 @@ Writes DAYS (default 260) weekdays ending on LAST_DAY (default 2026-03-30)
 of the rows a real day leaves in every table: 6 runs, 3 collection rounds,
 about 200 Reddit posts with their rounds and ticker mentions, the digest,
 15 market data rows, 2 or 3 LLM runs with raw answers, 3 to 5 picks per
-LLM, the approval, real and virtual trades; plus the oauth token, an
+LLM, the approval, real trades with their fills and virtual trades (some
+days a virtual sell), the day's closes of every symbol, the benchmark and
+the FX pairs (tb-report --refresh's marks); plus the oauth token, an
 INSTRUMENTS-row (default 15000) instrument cache, exchanges and the
 metadata refresh rows.  Everything is inserted with bound parameters in
 one transaction; the output is deterministic.
@@ -55,6 +57,9 @@ class Year:
         self.rng = rng
         self.post_seq = 1600000000
         self.order_seq = 54000000000
+        self.closes = {s: rng.uniform(20, 900) for s in SYMBOLS}
+        self.fx = {"EURUSD=X": 1.08, "EURGBP=X": 0.85, "EURCHF=X": 0.95}
+        self.bought = []        # (llm, ticker, quantity) of virtual buys
 
     def day(self, d, main, other):
         rng = self.rng
@@ -70,6 +75,40 @@ class Year:
             picks[llm] = self.llm(ds, t0, llm, top, llm == main)
         self.approval(ds, t0, main, picks[main])
         self.trades(ds, t0, main, other, picks)
+        self.sell(ds, t0, other)
+        self.marks(ds, t0)
+
+    def marks(self, ds, t0):
+        """The day's closes (EUR), then tomorrow's prices: a random walk."""
+        at = iso(t0 + datetime.timedelta(hours=16.5))
+        for s, c in sorted(self.closes.items()):
+            self.db.execute(
+                "INSERT INTO marks VALUES (?,?,?,'EUR',?,1,'yahoo',?)",
+                (ds, s, c, c, at))
+        for s, r in sorted(self.fx.items()):
+            self.db.execute(
+                "INSERT INTO marks VALUES (?,?,?,?,NULL,NULL,'yahoo',?)",
+                (ds, s, r, s[3:6], at))
+        for s in self.closes:
+            self.closes[s] *= self.rng.uniform(0.98, 1.021)
+
+    def sell(self, ds, t0, llm):
+        """Some days the virtual trader sells half of an earlier buy."""
+        mine = [b for b in self.bought if b[0] == llm]
+        if not mine or self.rng.random() > 0.3:
+            return
+        b = self.rng.choice(mine)
+        self.bought.remove(b)
+        q = round(b[2] / 2, 4)
+        value = q * self.closes[b[1]]
+        at = iso(t0 + datetime.timedelta(hours=9.4))
+        self.db.execute(
+            "INSERT INTO trades (date, llm_name, ticker, kind, side, "
+            "amount_eur, quantity, price, currency, price_eur, status, "
+            "created_at, updated_at, value_cents, fees_cents, cash_cents) "
+            "VALUES (?,?,?,'virtual','sell',?,?,?,'EUR',?,'booked',?,?,?,0,?)",
+            (ds, llm, b[1], value, q, self.closes[b[1]], self.closes[b[1]],
+             at, at, int(value * 100), int(value * 100)))
 
     def runs(self, ds, t0):
         for prog, hour in (("tb-collect", 0), ("tb-collect", 4),
@@ -202,7 +241,12 @@ class Year:
         at = iso(t0 + datetime.timedelta(hours=9.3))
         for llm, kind in ((main, "real"), (other, "virtual")):
             for pick_id, t, amount in picks[llm]:
-                price = rng.uniform(5, 900)
+                price = self.closes[t]
+                q = int(amount / price * 1e4) / 1e4
+                if q <= 0:
+                    continue
+                value = int(q * price * 100 + 0.999999)
+                fees = int(value * 0.0015 + 0.999999)
                 if kind == "real":
                     self.order_seq += 1
                     status = rng.choice(("filled",) * 8 + ("rejected",
@@ -211,14 +255,27 @@ class Year:
                     broker = t.split(".")[0] + "_EQ"
                 else:
                     status, oid, broker = "booked", None, None
+                    self.bought.append((llm, t, q))
+                filled = status == "filled"
                 self.db.execute(
                     "INSERT INTO trades (date, llm_name, ticker, "
                     "broker_ticker, kind, side, amount_eur, quantity, price, "
-                    "currency, status, broker_order_id, error, created_at, "
-                    "sent_at, updated_at, pick_id) VALUES "
-                    "(?,?,?,?,?,'buy',?,?,?,?,?,?,?,?,?,?,?)",
-                    (ds, llm, t, broker, kind, amount, amount / price, price,
-                     "USD", status, oid, None, at, at, at, pick_id))
+                    "currency, price_eur, status, broker_order_id, error, "
+                    "created_at, sent_at, updated_at, pick_id, value_cents, "
+                    "fill_price, fill_quantity, fill_value, fill_currency, "
+                    "fill_fx_rate, fill_fees, filled_at, fill_final, "
+                    "fees_cents, cash_cents) VALUES "
+                    "(?,?,?,?,?,'buy',?,?,?,'EUR',?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                    "?,?,?,?,?,?)",
+                    (ds, llm, t, broker, kind, value / 100, q, price, price,
+                     status, oid, None, at, at, at, pick_id, value,
+                     price if filled else None, q if filled else None,
+                     value / 100 if filled else None,
+                     "EUR" if filled else None, 1.0 if filled else None,
+                     fees / 100 if filled else None, at if filled else None,
+                     1 if filled else 0,
+                     fees if filled or kind == "virtual" else None,
+                     value + fees if filled or kind == "virtual" else None))
 
     def metadata(self, last, instruments):
         rng = self.rng

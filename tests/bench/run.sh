@@ -24,6 +24,10 @@
 #   tb-approve --all, tb-execute (3 orders; Trading 212 delayed 100 ms)
 #   tb-status              --date and --range over a year of days
 #                          (gen_year.py: 260 trading days in every table)
+#   tb-report              the scoreboard of that year (< 100 ms), and
+#                          --refresh for 60 held instruments (gen_held.py)
+#                          with every Yahoo request delayed 200 ms: wall
+#                          time / the slowest request <= 1.30
 #   tb-cron --print
 #   start to first request for tb-collect and tb-execute: measure's start
 #   of each run against the fake's arrival time of its first request.
@@ -61,7 +65,7 @@ if [ ! -x "$BENCH_MEASURE" ]; then
 	make -s -C "$TB_ROOT" $BENCH_MAKE_ARGS "$BENCH_BUILD_NAME/tools/measure" ||
 	    exit 70
 fi
-for p in tb-collect tb-decide tb-approve tb-execute tb-status tb-cron; do
+for p in tb-collect tb-decide tb-approve tb-execute tb-status tb-report tb-cron; do
 	[ -x "$TB_BUILD/bin/$p" ] || { echo "bench: no $TB_BUILD/bin/$p: run make" >&2; exit 70; }
 done
 
@@ -235,6 +239,45 @@ if bench_measure status-range year tb-status --range 2025-04-01..$DAY; then
 else
 	bench_failed_row "tb-status --range" "RSS < 20 MB"
 fi
+
+# ---- tb-report: the year's scoreboard (the same year of days).
+echo "bench: tb-report" >&2
+if bench_measure report year tb-report --date "$DAY"; then
+	bench_program "tb-report --date (the year: $(sqlite3 "$BENCH_WORK/year.db" \
+	    "SELECT count(*) FROM trades") trades)" "$BENCH_RSS_KB" 100
+else
+	bench_failed_row "tb-report --date" "< 100 ms, RSS < 20 MB"
+fi
+if bench_measure report-json year tb-report --json --date "$DAY"; then
+	bench_program "tb-report --json --date (the year)" "$BENCH_RSS_KB" 100
+else
+	bench_failed_row "tb-report --json --date" "< 100 ms, RSS < 20 MB"
+fi
+
+# ---- tb-report --refresh: the closes of 60 held instruments, every Yahoo
+# request delayed 200 ms; wall time / the slowest single request.
+echo "bench: tb-report --refresh" >&2
+rm -f "$TB_HOME/tb.db"*
+timeout -k 5 120 tb-status --date "$DAY" >/dev/null 2>&1 || exit 70
+python3 "$BENCH_DIR/gen_held.py" "$BENCH_WORK/held" "$TB_HOME/tb.db" 60 "$DAY" ||
+    exit 70
+bench_snapshot held
+FAKE_FIXTURES=$BENCH_WORK/held:$BENCH_WORK/fixtures bench_fake refresh-marks
+fake_fault yahoo . mode=pass delay=0.2
+if bench_measure refresh-marks held tb-report --refresh --date "$DAY"; then
+	bench_program "tb-report --refresh (60 held instruments)" "$BENCH_RSS_KB"
+	slow=$(python3 "$BENCH_DIR/fakelog.py" slowest \
+	    "$BENCH_WORK/refresh-marks.starts" "$FAKE_STATE/requests.jsonl" yahoo)
+	ms=$(bench_field median_ms)
+	ratio=$(awk -v w="$ms" -v s="$(jq .median_ms <<<"$slow")" \
+	    'BEGIN { printf "%.3f", w / s }')
+	bench_row "tb-report --refresh: wall / slowest request" "$ratio" - \
+	    "ratio <= 1.30" "$(bench_verdict "$ratio <= 1.30")" \
+	    "$(jq .requests <<<"$slow") Yahoo requests a run, slowest $(jq .median_ms <<<"$slow") ms; they reached the fake over $(jq .spread_ms <<<"$slow") ms"
+else
+	bench_failed_row "tb-report --refresh" "RSS < 20 MB, ratio <= 1.30"
+fi
+fake_stop
 
 # ---- tb-cron --print.
 echo "bench: tb-cron" >&2

@@ -84,6 +84,8 @@ STATE_DEFAULTS = {
     "t212.pending": [],
     "t212.history": [],
     "t212.next_id": 54850200000,
+    "t212.fx_fee_pct": 0.0,
+    "t212.taxes": {},
 }
 
 # Trading 212's per-endpoint limits: (requests, period in seconds).
@@ -108,6 +110,7 @@ T212_TO_YAHOO = (("_US_EQ", ""), ("l_EQ", ".L"), ("d_EQ", ".DE"),
 # Account currency is EUR: instrument currency -> (FX symbol, unit).
 FX = {"USD": ("EURUSD=X", 1.0), "GBP": ("EURGBP=X", 1.0),
       "GBX": ("EURGBP=X", 0.01), "CHF": ("EURCHF=X", 1.0)}
+FX_MAJOR = {"GBX": "GBP"}
 
 ANTHROPIC_ERRORS = {400: "invalid_request_error",
                     401: "authentication_error", 403: "permission_error",
@@ -1312,6 +1315,9 @@ class Fake:
         quantity = float(qty)
         price = self.t212_price(inst)
         value = self.t212_acct(inst, quantity, price)
+        if quantity > 0:
+            value += sum(t["quantity"] for t in self.t212_taxes(
+                inst, quantity, round(value, 2)))
         if quantity > 0 and value > float(self.state["t212.cash"]) + 1e-9:
             return json_reply(400, {
                 "code": "InsufficientResources",
@@ -1368,21 +1374,45 @@ class Fake:
         done["filledQuantity"] = order["quantity"]
         done["filledValue"] = round(abs(order["quantity"]) * price, 2)
         if order["quantity"] < 0:
+            wallet = item["fill"]["walletImpact"]
             self.state["t212.cash"] = float(self.state["t212.cash"]) + \
-                item["fill"]["walletImpact"]["netValue"]
+                wallet["netValue"] - sum(t["quantity"]
+                                         for t in wallet["taxes"])
         self.state["t212.history"].append(item)
+
+    def t212_taxes(self, inst, quantity, value):
+        """walletImpact.taxes of a fill worth value (account currency,
+        before fees): Trading 212's FX fee (t212.fx_fee_pct) when the
+        instrument's currency is not the account's, and on buys the
+        ticker's t212.taxes; each rounded to the cent, charged on top."""
+        account = self.t212_account_ccy()
+        currency = inst.get("currencyCode", "EUR")
+        rates = []
+        if (FX_MAJOR.get(currency, currency) != account and
+                float(self.state["t212.fx_fee_pct"]) > 0):
+            rates.append(("CURRENCY_CONVERSION_FEE",
+                          float(self.state["t212.fx_fee_pct"])))
+        if quantity > 0:
+            rates += sorted((self.state["t212.taxes"].get(inst["ticker"])
+                             or {}).items())
+        return [{"name": name, "quantity": round(value * float(pct) / 100,
+                                                 2),
+                 "currency": account, "chargedAt": iso_now()}
+                for name, pct in rates if round(value * float(pct) / 100,
+                                                 2) > 0]
 
     def t212_fill(self, inst, quantity, price):
         rate, unit = self.t212_fx(inst.get("currencyCode", "EUR"))
         fill_id = 9123456 + len(self.state["t212.history"])
+        value = round(self.t212_acct(inst, quantity, price), 2)
         return {"id": fill_id, "type": "TRADE", "quantity": quantity,
                 "price": price, "filledAt": iso_now(),
                 "tradingMethod": "TOTV",
                 "walletImpact": {"currency": self.t212_account_ccy(),
-                                 "fxRate": rate,
-                                 "netValue": round(self.t212_acct(
-                                     inst, quantity, price), 2),
-                                 "realisedProfitLoss": 0, "taxes": []}}
+                                 "fxRate": rate, "netValue": value,
+                                 "realisedProfitLoss": 0,
+                                 "taxes": self.t212_taxes(inst, quantity,
+                                                          value)}}
 
     def seed_history(self, item):
         """A history item from a test: full {order, fill} or order fields."""

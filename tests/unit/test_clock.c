@@ -36,6 +36,12 @@ test_dates(void)
 	CHECK_STR(date_format(&d, buf), "2027-01-01", "add a day over a year");
 	date_add_days(&d, -366);
 	CHECK_STR(date_format(&d, buf), "2025-12-31", "subtract days");
+	date_parse("2026-03-29", &d);
+	CHECK_STR(date_weekday_name(&d), "Sunday", "2026-03-29 is a Sunday");
+	date_add_days(&d, 1);
+	CHECK_STR(date_weekday_name(&d), "Monday", "2026-03-30 a Monday");
+	date_add_days(&d, 5);
+	CHECK_STR(date_weekday_name(&d), "Saturday", "2026-04-04 a Saturday");
 }
 
 static void

@@ -5,7 +5,9 @@
  * so every number below follows from the weight formula of digest.h by
  * hand: ranking and its two tie-breaks, the title list (best three,
  * distinct), subreddit order, sentiment, a post counted once when two
- * rounds saw it, another date's posts left out, the empty day.
+ * rounds saw it, another date's posts left out, the empty day; and the
+ * JSON edge: the struct stored, read back and printed byte for byte, a
+ * stored text that is not a digest refused.
  */
 #include "clock.h"
 #include "db.h"
@@ -13,6 +15,7 @@
 #include "unit.h"
 #include "unitdb.h"
 
+#include <cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,17 +129,20 @@ test_day(sqlite3 *db)
 {
 	double w1 = 1 + log(101) + 0.5 * log(11);
 	double w4 = 1 + log(21) + 0.5 * log(4), w6 = 1 + log(1001);
+	struct digest d, stored;
 	const cJSON *t;
-	cJSON *doc, *stored;
-	char *json, buf[256];
+	cJSON *doc;
+	char *json, *again, buf[256];
 	tb_err e;
 
 	tb_err_clear(&e);
-	CHECK(digest_build(db, DAY, NULL, &json, &e) == 0, "build: %s",
-	    e.msg);
-	doc = cJSON_Parse(json);
+	CHECK(digest_build(db, DAY, &d, &e) == 0, "build: %s", e.msg);
+	json = digest_json(&d);
+	doc = json != NULL ? cJSON_Parse(json) : NULL;
 	CHECK(doc != NULL, "the digest is JSON");
 	CHECK_STR(str(doc, "date"), DAY, "date");
+	CHECK_STR(str(doc, "generated_at"), "2026-03-30T15:10:00Z",
+	    "generated_at: now (TB_NOW) in UTC");
 	CHECK_STR(joined(doc, "rounds", buf, sizeof buf), "1,2",
 	    "the day's rounds, not another day's");
 	CHECK_NUM(num(doc, "post_count"), 6, 0,
@@ -182,30 +188,45 @@ test_day(sqlite3 *db)
 	CHECK_STR(str(ticker_at(doc, 4), "symbol"), "ZZZ", "ZZZ last");
 	CHECK_NUM(num(ticker_at(doc, 4), "rank"), 5, 0, "rank 5");
 
+	/* The struct is what the document says. */
+	CHECK(d.ntickers == 5 && d.nrounds == 2 && d.rounds[1] == 2 &&
+	    d.post_count == 6 && d.universe_loaded, "the struct's head");
+	CHECK(d.tickers[1].rank == 2 && strcmp(d.tickers[1].symbol, "XYZ") ==
+	    0 && d.tickers[1].mentions == 4 && d.tickers[1].bullish == 2 &&
+	    d.tickers[1].ntitles == 2 && d.tickers[1].nsubreddits == 2 &&
+	    strcmp(d.tickers[1].subreddits[0], "a") == 0 &&
+	    d.tickers[1].t212_ticker == NULL, "the struct's XYZ");
+
 	CHECK(digest_load(db, DAY, &stored, &e) == 0, "load: %s", e.msg);
-	CHECK(cJSON_Compare(stored, doc, 1), "the stored digest is the "
-	    "printed one");
-	cJSON_Delete(stored);
+	again = digest_json(&stored);
+	CHECK_STR(again, json, "the stored digest reads back to the same "
+	    "bytes");
+	free(again);
+	digest_free(&stored);
 	cJSON_Delete(doc);
 	free(json);
+	digest_free(&d);
+	CHECK(d.tickers == NULL && d.ntickers == 0, "digest_free empties it");
 
-	CHECK(digest_build(db, DAY, NULL, &json, &e) == 0, "rebuild");
-	free(json);
+	CHECK(digest_build(db, DAY, &d, &e) == 0, "rebuild");
+	digest_free(&d);
 	CHECK(digest_load(db, "2026-01-05", &stored, &e) == TB_EDATA &&
-	    stored == NULL, "no digest: TB_EDATA");
+	    stored.ntickers == 0, "no digest: TB_EDATA");
 	CHECK_STR(e.msg, "no digest for 2026-01-05", "and says so");
 }
 
 static void
 test_empty_day(sqlite3 *db)
 {
+	struct digest d;
 	cJSON *doc;
 	char *json;
 	tb_err e;
 
 	tb_err_clear(&e);
-	CHECK(digest_build(db, "2026-03-31", NULL, &json, &e) == 0,
+	CHECK(digest_build(db, "2026-03-31", &d, &e) == 0,
 	    "a day without rounds builds");
+	json = digest_json(&d);
 	doc = cJSON_Parse(json);
 	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "tickers")) == 0 &&
 	    cJSON_GetArraySize(cJSON_GetObjectItem(doc, "rounds")) == 0 &&
@@ -213,6 +234,64 @@ test_empty_day(sqlite3 *db)
 	CHECK_STR(str(doc, "universe"), "missing", "no round: missing");
 	cJSON_Delete(doc);
 	free(json);
+	digest_free(&d);
+}
+
+/* digest_parse refuses what is not a digest, naming the field. */
+static void
+test_parse(sqlite3 *db)
+{
+	static const char good[] = "{\"date\":\"2026-03-30\","
+	    "\"generated_at\":\"2026-03-30T15:10:00Z\",\"rounds\":[1],"
+	    "\"post_count\":1,\"universe\":\"missing\",\"tickers\":[{"
+	    "\"rank\":1,\"symbol\":\"AAPL\",\"t212_ticker\":null,"
+	    "\"name\":null,\"currency\":null,\"mentions\":2,\"posts\":1,"
+	    "\"weight\":1.5,\"bullish\":0,\"bearish\":1,"
+	    "\"sentiment\":-1,\"subreddits\":[\"stocks\"],"
+	    "\"titles\":[\"t\"]}]}";
+	static const struct { const char *from, *to, *why; } broken[] = {
+		{ "\"weight\":1.5", "\"weight\":\"1.5\"",
+		    "\"weight\" is not a number" },
+		{ "\"symbol\":\"AAPL\"", "\"symbol\":null",
+		    "\"symbol\" is not a string" },
+		{ "\"universe\":\"missing\"", "\"universe\":\"maybe\"",
+		    "\"universe\" is not \"loaded\" or \"missing\"" },
+		{ "\"titles\":[\"t\"]", "\"titles\":[\"a\",\"b\",\"c\",\"d\"]",
+		    "\"titles\" is not a list of at most 3 strings" },
+		{ "\"mentions\":2", "\"mentions\":-2",
+		    "\"mentions\" is not a count" },
+	};
+	struct digest d;
+	char text[1024], *json;
+	const char *at;
+	size_t i;
+	tb_err e;
+
+	CHECK(digest_parse(good, &d, &e) == 0, "a digest document parses: %s",
+	    e.msg);
+	json = digest_json(&d);
+	CHECK_STR(json, good, "and prints back the same bytes");
+	free(json);
+	digest_free(&d);
+	for (i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+		at = strstr(good, broken[i].from);
+		snprintf(text, sizeof text, "%.*s%s%s", (int)(at - good), good,
+		    broken[i].to, at + strlen(broken[i].from));
+		CHECK(digest_parse(text, &d, &e) == TB_EDATA &&
+		    d.tickers == NULL && d.rounds == NULL,
+		    "refused, nothing kept: %s", broken[i].why);
+		CHECK_STR(e.msg, broken[i].why, "and the message names it");
+	}
+	CHECK(digest_parse("[1,2]", &d, &e) == TB_EDATA, "an array: refused");
+	CHECK(digest_parse("{\"date\":", &d, &e) == TB_EDATA &&
+	    strcmp(e.msg, "not JSON") == 0, "cut short: not JSON");
+
+	CHECK(db_exec(db, "UPDATE digests SET json = '{\"date\":1}' "
+	    "WHERE date = '" DAY "'", &e) == 0, "corrupt the stored digest");
+	CHECK(digest_load(db, DAY, &d, &e) == TB_EDATA && d.ntickers == 0,
+	    "a stored text that is not a digest: TB_EDATA");
+	CHECK(strstr(e.msg, "digest " DAY ": the stored text is not a "
+	    "digest") != NULL, "saying so: %s", e.msg);
 }
 
 static int
@@ -243,6 +322,7 @@ main(void)
 	test_day(db);
 	test_empty_day(db);
 	CHECK(count_digests(db) == 2, "one stored digest per date");
+	test_parse(db);
 	db_close(db);
 	unitdb_remove();
 	return unit_done();

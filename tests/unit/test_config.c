@@ -59,9 +59,8 @@ test_defaults(void)
 	CHECK(c.eodhd_api_key == NULL, "no second price source by default");
 	CHECK(c.anthropic_api_key == NULL && c.t212_api_key == NULL,
 	    "no secrets without environment");
-	CHECK(c.reddit_user_agent != NULL &&
-	    strncmp(c.reddit_user_agent, "linux:tb:", 9) == 0,
-	    "a descriptive Reddit User-Agent by default");
+	CHECK(c.reddit_user_agent == NULL, "no Reddit User-Agent made up "
+	    "without reddit_username (Reddit forbids a false one)");
 	CHECK(c.file == NULL, "no file read");
 	config_free(&c);
 }
@@ -127,8 +126,16 @@ test_secrets(void)
 	    "the other's is the environment");
 	CHECK(config_secret_source(&c, "MINIMAX_API_KEY") == CONFIG_UNSET,
 	    "an unset key says so");
-	CHECK(config_secret_source(&c, "REDDIT_USER_AGENT") == CONFIG_DEFAULT,
-	    "the User-Agent is a default");
+	CHECK(config_secret_source(&c, "REDDIT_USER_AGENT") == CONFIG_UNSET,
+	    "no User-Agent without reddit_username");
+	config_free(&c);
+	setenv("TB_REDDIT_USERNAME", "some_one", 1);
+	CHECK(config_load(&c, NULL, &e) == 0 && c.reddit_user_agent != NULL &&
+	    strcmp(c.reddit_user_agent, "linux:tb:" TB_VERSION
+	    " (by /u/some_one)") == 0 &&
+	    config_secret_source(&c, "REDDIT_USER_AGENT") == CONFIG_DEFAULT,
+	    "reddit_username makes the User-Agent Reddit's rules ask for");
+	unsetenv("TB_REDDIT_USERNAME");
 	CHECK(c.env_file != NULL && strcmp(c.env_file, path) == 0,
 	    "the env file read is named");
 	config_free(&c);

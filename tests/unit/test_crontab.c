@@ -86,6 +86,7 @@ config_for(struct tb_config *c, char *home, char *mail_to)
 	c->collect_minutes[1] = 16 * 60 + 30;
 	c->ncollect = 2;
 	c->execute_minute = 17 * 60 + 10;
+	c->report_minute = 22 * 60 + 30;
 	c->misfire_grace_seconds = 300;
 	c->mail_to = mail_to;
 }
@@ -126,6 +127,9 @@ test_render(void)
 	    "--scheduled 17:10 && '/opt/tb/bin/tb-cron' --run tb-approve "
 	    "--await --scheduled 17:10 && '/opt/tb/bin/tb-cron' --run "
 	    "tb-execute --scheduled 17:10\n"
+	    "30 22 * * 1-5 export PATH='/opt/tb/bin:/usr/local/bin:/usr/bin:"
+	    "/bin' TB_HOME='/h'; '/opt/tb/bin/tb-cron' --run tb-report "
+	    "--refresh --scheduled 22:30\n"
 	    "# <<< tb: TB_HOME=/h <<<\n";
 	struct tb_config c;
 	char *text = NULL;

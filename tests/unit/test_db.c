@@ -1,9 +1,10 @@
 /*
  * test_db - the exit codes of database failures (a locked database 75, a
  * full one 73, anything else 70) and db_open_existing, which never
- * creates a database.
+ * creates a database; db_column_dup.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -98,11 +99,42 @@ test_open_existing(void)
 	unitdb_remove();
 }
 
+static void
+test_column_dup(void)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	char *a = (char *)"x", *b = (char *)"x", *c = (char *)"x";
+	tb_err e;
+
+	db = unitdb_fresh("dup");
+	if (db_prepare(db, "SELECT 'text', '', NULL", &st, &e) != 0 ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		printf("Bail out! select: %s\n", e.msg);
+		exit(1);
+	}
+	CHECK(db_column_dup(st, 0, &a, &e) == 0 && a != NULL &&
+	    strcmp(a, "text") == 0, "a text column is copied");
+	CHECK(db_column_dup(st, 1, &b, &e) == 0 && b != NULL && *b == '\0',
+	    "an empty text stays an empty string");
+	CHECK(db_column_dup(st, 2, &c, &e) == 0 && c == NULL,
+	    "a NULL column is NULL, not \"\"");
+	CHECK(a != (const char *)sqlite3_column_text(st, 0),
+	    "the copy is the caller's, not SQLite's buffer");
+	sqlite3_finalize(st);
+	CHECK(strcmp(a, "text") == 0, "and outlives the statement");
+	free(a);
+	free(b);
+	db_close(db);
+	unitdb_remove();
+}
+
 int
 main(void)
 {
 	test_locked();
 	test_full();
 	test_open_existing();
+	test_column_dup();
 	return unit_done();
 }

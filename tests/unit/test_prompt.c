@@ -12,40 +12,54 @@
 
 #define NMANY 40
 
-/* A digest entry with n titles of len bytes each (title text 'T...'). */
-static cJSON *
-entry(const char *symbol, const char *name, int ntitles, size_t len)
+/*
+ * Fill digest entry t: 8 subreddits, ntitles titles (at most
+ * DIGEST_TITLES) of len bytes each (title text 'T...').  Freed with the
+ * digest that holds it.
+ */
+static void
+entry(struct digest_ticker *t, const char *symbol, const char *name,
+    size_t ntitles, size_t len)
 {
-	cJSON *e = cJSON_CreateObject(), *titles, *subs;
-	char *t;
-	int i;
+	size_t i;
 
-	cJSON_AddStringToObject(e, "symbol", symbol);
-	if (name != NULL)
-		cJSON_AddStringToObject(e, "name", name);
-	cJSON_AddNumberToObject(e, "mentions", 12);
-	cJSON_AddNumberToObject(e, "posts", 9);
-	cJSON_AddNumberToObject(e, "weight", 345.6);
-	cJSON_AddNumberToObject(e, "bullish", 5);
-	cJSON_AddNumberToObject(e, "bearish", 1);
-	cJSON_AddNumberToObject(e, "sentiment", 0.67);
-	subs = cJSON_AddArrayToObject(e, "subreddits");
-	for (i = 0; i < 8; i++) {
+	memset(t, 0, sizeof *t);
+	t->symbol = strdup(symbol);
+	t->name = name != NULL ? strdup(name) : NULL;
+	t->mentions = 12;
+	t->posts = 9;
+	t->weight = 345.6;
+	t->bullish = 5;
+	t->bearish = 1;
+	t->sentiment = 0.67;
+	t->subreddits = calloc(8, sizeof *t->subreddits);
+	for (i = 0; t->subreddits != NULL && i < 8; i++) {
 		char sub[32];
 
-		snprintf(sub, sizeof sub, "sub%d", i);
-		cJSON_AddItemToArray(subs, cJSON_CreateString(sub));
+		snprintf(sub, sizeof sub, "sub%zu", i);
+		t->subreddits[t->nsubreddits++] = strdup(sub);
 	}
-	titles = cJSON_AddArrayToObject(e, "titles");
-	for (i = 0; i < ntitles; i++) {
-		t = malloc(len + 1);
-		memset(t, 'T', len);
-		t[0] = (char)('A' + i);
-		t[len] = '\0';
-		cJSON_AddItemToArray(titles, cJSON_CreateString(t));
-		free(t);
+	for (i = 0; i < ntitles && i < DIGEST_TITLES; i++) {
+		if ((t->titles[i] = malloc(len + 1)) == NULL)
+			break;
+		memset(t->titles[i], 'T', len);
+		t->titles[i][0] = (char)('A' + i);
+		t->titles[i][len] = '\0';
+		t->ntitles++;
 	}
-	return e;
+}
+
+/* A digest of n empty entries, to fill with entry(). */
+static void
+digest_of(struct digest *d, size_t n)
+{
+	memset(d, 0, sizeof *d);
+	d->tickers = calloc(n, sizeof *d->tickers);
+	d->ntickers = d->tickers != NULL ? n : 0;
+	if (d->tickers == NULL) {
+		printf("Bail out! out of memory\n");
+		exit(1);
+	}
 }
 
 static void
@@ -95,18 +109,19 @@ test_content(void)
 	struct portfolio pf;
 	struct prompt_input in;
 	struct prompt p;
-	cJSON *e0, *e1;
+	struct digest dg;
 	tb_err e;
 	char *corr;
 
-	e0 = entry("ASML.AS", "ASML Holding", 3, 30);
-	e1 = entry("SHEL.L", NULL, 1, 30);
+	digest_of(&dg, 2);
+	entry(&dg.tickers[0], "ASML.AS", "ASML Holding", 3, 30);
+	entry(&dg.tickers[1], "SHEL.L", NULL, 1, 30);
 	quote(&q[0], "ASML.AS", "EUR", 673.815, 1.0);
 	quote(&q[1], "SHEL.L", "GBp", 2706.306, 0.8652);
 	q[1].name = strdup("Shell plc");
-	c[0].entry = e0;
+	c[0].entry = &dg.tickers[0];
 	c[0].quote = &q[0];
-	c[1].entry = e1;
+	c[1].entry = &dg.tickers[1];
 	c[1].quote = &q[1];
 
 	memset(pos, 0, sizeof pos);
@@ -204,8 +219,7 @@ test_content(void)
 
 	market_quote_free(&q[0]);
 	market_quote_free(&q[1]);
-	cJSON_Delete(e0);
-	cJSON_Delete(e1);
+	digest_free(&dg);
 }
 
 /* NMANY candidates with huge titles and a long portfolio still fit. */
@@ -214,7 +228,7 @@ test_bound(void)
 {
 	struct market_quote q[NMANY];
 	struct prompt_candidate c[NMANY];
-	cJSON *entries[NMANY];
+	struct digest dg;
 	struct position pos[200];
 	struct portfolio pf;
 	struct prompt_input in;
@@ -224,11 +238,12 @@ test_bound(void)
 	int all;
 	tb_err e;
 
+	digest_of(&dg, NMANY);
 	for (i = 0; i < NMANY; i++) {
 		snprintf(sym[i], sizeof sym[i], "T%03zu.DE", i);
-		entries[i] = entry(sym[i], "A company", 50, 100000);
+		entry(&dg.tickers[i], sym[i], "A company", 50, 100000);
 		quote(&q[i], sym[i], "EUR", 10.0 + (double)i, 1.0);
-		c[i].entry = entries[i];
+		c[i].entry = &dg.tickers[i];
 		c[i].quote = &q[i];
 	}
 	memset(pos, 0, sizeof pos);
@@ -291,10 +306,9 @@ test_bound(void)
 	CHECK(strstr(e.msg, "over the bound of 2000") != NULL,
 	    "bound: the error says so (%s)", e.msg);
 
-	for (i = 0; i < NMANY; i++) {
+	for (i = 0; i < NMANY; i++)
 		market_quote_free(&q[i]);
-		cJSON_Delete(entries[i]);
-	}
+	digest_free(&dg);
 }
 
 int

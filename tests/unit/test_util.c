@@ -1,12 +1,16 @@
 /*
  * test_util.c - the helpers of util.h: monotonic milliseconds and
- * deadlines, and growing arrays.
+ * deadlines, growing arrays, mkdir -p.
  */
 #include "util.h"
 #include "unit.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void
 test_clock(void)
@@ -49,10 +53,63 @@ test_grow(void)
 	free(v);
 }
 
+static int
+is_dir(const char *path, mode_t *mode)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	*mode = st.st_mode & 07777;
+	return 1;
+}
+
+static void
+test_mkdirs(void)
+{
+	char base[] = "/tmp/tb-test-util-XXXXXX", path[256], file[256];
+	mode_t mode = 0;
+	FILE *f;
+
+	if (mkdtemp(base) == NULL) {
+		CHECK(0, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	umask(022);
+	snprintf(path, sizeof path, "%s/a/b/c", base);
+	CHECK(util_mkdirs(path, 0700) == 0 && is_dir(path, &mode),
+	    "mkdir -p creates every missing component");
+	CHECK(mode == 0700, "with the mode asked for (got %o)", (unsigned)mode);
+	snprintf(path, sizeof path, "%s/a/b", base);
+	CHECK(is_dir(path, &mode) && mode == 0700,
+	    "the parents get the mode too");
+	snprintf(path, sizeof path, "%s/a/b/c/", base);
+	CHECK(util_mkdirs(path, 0700) == 0, "existing, trailing '/': fine");
+	snprintf(file, sizeof file, "%s/file", base);
+	if ((f = fopen(file, "w")) != NULL)
+		fclose(f);
+	snprintf(path, sizeof path, "%s/file/d", base);
+	errno = 0;
+	CHECK(util_mkdirs(path, 0700) == -1 && errno == ENOTDIR,
+	    "a file in the way fails with ENOTDIR");
+	errno = 0;
+	CHECK(util_mkdirs("", 0700) == -1 && errno == ENOENT,
+	    "an empty path fails with ENOENT");
+	snprintf(path, sizeof path, "%s/a/b/c", base);
+	rmdir(path);
+	snprintf(path, sizeof path, "%s/a/b", base);
+	rmdir(path);
+	snprintf(path, sizeof path, "%s/a", base);
+	rmdir(path);
+	unlink(file);
+	rmdir(base);
+}
+
 int
 main(void)
 {
 	test_clock();
 	test_grow();
+	test_mkdirs();
 	return unit_done();
 }
