@@ -6,19 +6,22 @@
 #   make asan       the same suites on an AddressSanitizer+UBSan build
 #   make demo       a whole trading day against the local fake services
 #   make bench      speed and memory figures (tests/bench/)
-#   make install    programs and man pages under $(PREFIX)
+#   make install    programs, man pages, docs, bash completion under $(PREFIX)
+#   make deb        a Debian package of the same (dpkg-deb), PREFIX /usr
 
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
 MAN5DIR  = $(PREFIX)/share/man/man5
+DOCDIR   = $(PREFIX)/share/doc/tb
+COMPDIR  = $(PREFIX)/share/bash-completion/completions
 
 PKGS     = libcurl libcjson sqlite3 libconfuse
 DEB_PKGS = libcurl4-openssl-dev libcjson-dev libsqlite3-dev libconfuse-dev \
            bats bats-assert bats-support sqlite3 jq python3 curl util-linux \
            bsdutils procps groff-base binutils mount pkg-config gcc make tzdata \
-           chromium shellcheck parallel
+           chromium shellcheck parallel cron bash-completion dpkg-dev
 
 ifeq ($(SANITIZE),1)
 B        = build-asan
@@ -55,8 +58,9 @@ SH_PROGS = $(SCRIPTS:$(B)/%=%) $(wildcard sql/*.sh tests/*.sh tests/bench/*.sh) 
            $(filter-out %.c %.py,$(wildcard tests/tools/*)) .ci/run
 SH_BASH  = $(wildcard tests/*.bats tests/*.bash tests/fakes/*.bash \
            tests/bench/*.bash)
+MAN5     = $(B)/man/tb.conf.5
 
-all: $(PROGS) $(SCRIPTS)
+all: $(PROGS) $(SCRIPTS) $(MAN5)
 
 $(B)/lib/%.o: lib/%.c | $(B)/lib
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -84,7 +88,15 @@ $(B)/tests/%: tests/unit/%.c $(B)/libtb.a | $(B)/tests
 $(B)/tools/%: tests/tools/%.c $(B)/libtb.a | $(B)/tools
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtb.a $(LDLIBS)
 
-$(B)/lib $(B)/bin $(B)/tests $(B)/tools:
+# Programs the build runs (not installed).
+$(B)/gen/%: tools/%.c $(B)/libtb.a | $(B)/gen
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtb.a $(LDLIBS)
+
+# tb.conf(5)'s list of keys comes from lib/config.c's table: no drift.
+$(MAN5): tb.conf.5.in $(B)/gen/confman | $(B)/man
+	$(B)/gen/confman tb.conf.5.in > $@.tmp && mv $@.tmp $@
+
+$(B)/lib $(B)/bin $(B)/tests $(B)/tools $(B)/gen $(B)/man:
 	mkdir -p $@
 
 units: $(UNITS) $(TOOLS)
@@ -127,15 +139,43 @@ bench: deps
 	$(MAKE) all
 	TB_BUILD=$(B) sh tests/bench/run.sh
 
+# The programs, their man pages and tb.conf(5), the examples and the
+# cron guide, and one bash completion file linked under every program's
+# name (bash-completion loads completions by command name).
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(MAN5DIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(MAN5DIR) \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(COMPDIR)
 	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)
-	for m in bin/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR); done; true
-	install -m 644 tb.conf.5 $(DESTDIR)$(MAN5DIR)
+	install -m 644 $(wildcard bin/*.1) $(DESTDIR)$(MANDIR)
+	install -m 644 $(MAN5) $(DESTDIR)$(MAN5DIR)
+	install -m 644 README.md env.example tb.conf.example $(DESTDIR)$(DOCDIR)
+	install -m 644 cron/README.md $(DESTDIR)$(DOCDIR)/cron.md
+	install -m 644 cron/tb.crontab.example cron/tb.crontab.utc.example \
+	    $(DESTDIR)$(DOCDIR)
+	install -m 644 completion/tb $(DESTDIR)$(COMPDIR)/tb
+	for p in $(notdir $(PROGS) $(SCRIPTS)); do \
+	    ln -sf tb $(DESTDIR)$(COMPDIR)/$$p || exit 1; done
+
+# A Debian package of `make install PREFIX=/usr`, built with dpkg-deb.
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB      = $(B)/tb_$(VERSION)_$(DEB_ARCH).deb
+DEBROOT  = $(B)/deb
+
+deb: $(DEB)
+
+$(DEB): all deb/control.in
+	rm -rf $(DEBROOT)
+	$(MAKE) install PREFIX=/usr DESTDIR=$(abspath $(DEBROOT))
+	install -d $(DEBROOT)/DEBIAN
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+	    -e "s/@SIZE@/$$(du -sk $(DEBROOT)/usr | cut -f1)/" deb/control.in \
+	    > $(DEBROOT)/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --build $(DEBROOT) $@
 
 clean:
 	rm -rf build build-asan
 
-.PHONY: all units lint deps check asan demo bench install clean
+.PHONY: all units lint deps check asan demo bench install deb clean
 
--include $(LIB_OBJ:.o=.d) $(PROGS:=.d) $(UNITS:=.d) $(TOOLS:=.d)
+-include $(LIB_OBJ:.o=.d) $(PROGS:=.d) $(UNITS:=.d) $(TOOLS:=.d) \
+    $(B)/gen/confman.d

@@ -11,6 +11,8 @@
 #include "db.h"
 #include "lock.h"
 #include "log.h"
+#include "notify.h"
+#include "summary.h"
 
 void
 app_init(struct tb_app *app, const char *program)
@@ -332,6 +334,24 @@ record_run_end(struct tb_app *app, int rc, const char *json)
 	sqlite3_finalize(st);
 }
 
+/*
+ * A failed run of a program that does work (one that holds its lock: not
+ * the viewer tb-status) hands its summary to alert_command.  The summary
+ * holds no secret, and notify.c gives the command none.
+ */
+static void
+run_alert(const struct tb_app *app, int rc, const char *json)
+{
+	struct notify n;
+
+	if (rc == 0 || json == NULL || !(app->flags & APP_LOCK) ||
+	    app->cfg.alert_command == NULL || app->cfg.alert_command[0] == '\0')
+		return;
+	if (notify_start(&n, "alert_command", app->cfg.alert_command,
+	    json) == 0)
+		notify_finish(&n, APP_ALERT_WAIT_MS);
+}
+
 int
 app_finish(struct tb_app *app, int rc)
 {
@@ -348,6 +368,7 @@ app_finish(struct tb_app *app, int rc)
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(app->summary, "exit_code");
 	cJSON_AddNumberToObject(app->summary, "exit_code", rc);
+	summary_round(app->summary);
 	if ((json = cJSON_PrintUnformatted(app->summary)) == NULL)
 		rc = rc ? rc : TB_EINTERNAL;
 	record_run_end(app, rc, json);
@@ -358,6 +379,7 @@ app_finish(struct tb_app *app, int rc)
 		fprintf(stderr, "%s: cannot write to stdout\n", app->program);
 		rc = rc ? rc : TB_EINTERNAL;
 	}
+	run_alert(app, rc, json);
 	free(json);
 	cJSON_Delete(app->summary);
 	app->summary = NULL;

@@ -27,10 +27,13 @@
  *
  * The program then adds its results to app->summary (a cJSON object that
  * already holds program, date and status) and ends with
- * `return app_finish(app, rc);`, which records the run's end, prints the
- * summary as one JSON line on stdout, logs a failure on stderr, releases
- * everything, and returns the exit code.  A skip is rc 0 with status
- * "skipped" and a reason (app_skip).
+ * `return app_finish(app, rc);`, which rounds the summary's amounts
+ * (summary.h), records the run's end, prints the summary as one JSON line
+ * on stdout, logs a failure on stderr, hands a failed run's summary to
+ * alert_command (programs that hold a lock: the viewer tb-status never
+ * alerts; the command gets APP_ALERT_WAIT_MS to finish, then goes on
+ * alone), releases everything, and returns the exit code.  A skip is rc 0
+ * with status "skipped" and a reason (app_skip).
  */
 #ifndef TB_APP_H
 #define TB_APP_H
@@ -71,6 +74,9 @@ enum app_option_code {
 	{ "version", no_argument, NULL, APP_OPT_VERSION },		\
 	{ "verbose", no_argument, NULL, 'v' },				\
 	{ "help", no_argument, NULL, 'h' }
+
+/* How long a failed run waits for alert_command (notify.h). */
+#define APP_ALERT_WAIT_MS 5000
 
 /* How long after its slot a cron chain may still run (under an hour). */
 #define APP_CHAIN_WINDOW 3000

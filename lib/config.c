@@ -37,16 +37,18 @@ struct config_spec {
 	size_t count;		/* lists: offsetof their length */
 	long min, max;		/* whole numbers: the range */
 	const char *unit;	/* whole numbers: what they count */
+	const char *doc;	/* what it means, for tb.conf(5) */
 };
 
 /* The field a spec fills, as a pointer to type. */
 #define FIELD(c, s, type) ((type *)(void *)((char *)(c) + (s)->field))
 #define AT(f) offsetof(struct tb_config, f)
 
-#define TEXT(key, def, fn, f) { key, def, fn, AT(f), 0, 0, 0, NULL }
-#define WHOLE(key, def, f, lo, hi, unit) \
-	{ key, def, apply_whole, AT(f), 0, lo, hi, unit }
-#define LIST(key, def, fn, f, n) { key, def, fn, AT(f), AT(n), 0, 0, NULL }
+#define TEXT(key, def, fn, f, doc) { key, def, fn, AT(f), 0, 0, 0, NULL, doc }
+#define WHOLE(key, def, f, lo, hi, unit, doc) \
+	{ key, def, apply_whole, AT(f), 0, lo, hi, unit, doc }
+#define LIST(key, def, fn, f, n, doc) \
+	{ key, def, fn, AT(f), AT(n), 0, 0, NULL, doc }
 
 static int apply_tz(struct tb_config *, const struct config_spec *,
     const char *, tb_err *);
@@ -83,60 +85,98 @@ static int apply_llm_timeout(struct tb_config *, const struct config_spec *,
 static int apply_username(struct tb_config *, const struct config_spec *,
     const char *, tb_err *);
 
-/* In the order of config_keys. */
+/*
+ * In the order of config_keys.  The last argument is the key's meaning:
+ * tb.conf(5) is generated from this table (tools/confman.c), with the
+ * default and, for whole numbers, the range.
+ */
 static const struct config_spec config_specs[] = {
 	TEXT("orchestrator_timezone", "Europe/Berlin", apply_tz,
-	    orchestrator_timezone),
+	    orchestrator_timezone, "The zone of every time below and of "
+	    "\"today\", a tz database name."),
 	WHOLE("approval_timeout_seconds", "120", approval_timeout_seconds,
-	    0, 86400, "whole seconds"),
+	    0, 86400, "whole seconds", "How long tb-approve --await waits "
+	    "for a human."),
 	TEXT("approval_timeout_action", "approve_all", apply_action,
-	    approval_timeout_action),
+	    approval_timeout_action, "What happens when nobody decided in "
+	    "time: approve_all or reject_all."),
 	WHOLE("market_data_ticker_limit", "12", market_data_ticker_limit,
-	    1, 100, "a whole number"),
+	    1, 100, "a whole number", "How many of the digest's top tickers "
+	    "get market data and go to the LLMs."),
 	LIST("scheduler_collect_times", "08:00,12:00,16:30", apply_collect,
-	    collect_minutes, ncollect),
-	TEXT("scheduler_execute_time", "17:10", apply_time, execute_minute),
+	    collect_minutes, ncollect, "The collection rounds, HH:MM, "
+	    "separated by commas, at most 8."),
+	TEXT("scheduler_execute_time", "17:10", apply_time, execute_minute,
+	    "When tb-decide, tb-approve --await and tb-execute run, HH:MM."),
 	WHOLE("misfire_grace_seconds", "300", misfire_grace_seconds,
-	    0, 86400, "whole seconds"),
-	TEXT("daily_budget_eur", "100", apply_budget, daily_budget_eur),
-	WHOLE("max_picks", "5", max_picks, 1, 100, "a whole number"),
-	LIST("holidays", "", apply_holidays, holidays, nholidays),
+	    0, 86400, "whole seconds", "A cron run started later than its "
+	    "slot by more than this does nothing."),
+	TEXT("daily_budget_eur", "100", apply_budget, daily_budget_eur,
+	    "Each LLM's budget per trading day in EUR."),
+	WHOLE("max_picks", "5", max_picks, 1, 100, "a whole number",
+	    "At most this many picks per LLM and day."),
+	LIST("holidays", "", apply_holidays, holidays, nholidays,
+	    "Days that are not trading days besides weekends, YYYY-MM-DD, "
+	    "separated by commas."),
 	TEXT("approval_notify_command", "", apply_command,
-	    approval_notify_command),
+	    approval_notify_command, "Run by sh with the main trader's picks "
+	    "as JSON on standard input when the approval starts waiting."),
 	LIST("subreddits", "wallstreetbets,stocks,investing,StockMarket,"
-	    "EuropeFIRE", apply_subreddits, subreddits, nsubreddits),
-	TEXT("t212_environment", "demo", apply_environment, t212_live),
-	TEXT("claude_model", "claude-sonnet-4-5", apply_model, claude_model),
-	TEXT("minimax_model", "MiniMax-M2", apply_model, minimax_model),
+	    "EuropeFIRE", apply_subreddits, subreddits, nsubreddits,
+	    "Where posts are collected, separated by commas."),
+	TEXT("t212_environment", "demo", apply_environment, t212_live,
+	    "demo (Trading 212's paper account) or live (real money)."),
+	TEXT("claude_model", "claude-sonnet-4-5", apply_model, claude_model,
+	    "The Anthropic model asked for picks."),
+	TEXT("minimax_model", "MiniMax-M2", apply_model, minimax_model,
+	    "The MiniMax model asked for picks."),
 	TEXT("reddit_base_url", "https://oauth.reddit.com", apply_url,
-	    reddit_base_url),
+	    reddit_base_url, "Reddit's API (/r/SUB/new).  Tests point every "
+	    "base URL at local fakes."),
 	TEXT("reddit_auth_url", "https://www.reddit.com", apply_url,
-	    reddit_auth_url),
+	    reddit_auth_url, "Reddit's token endpoint and public .json "
+	    "listings."),
 	TEXT("yahoo_base_url", "https://query1.finance.yahoo.com", apply_url,
-	    yahoo_base_url),
+	    yahoo_base_url, "Yahoo Finance's chart API, the first price "
+	    "source."),
 	TEXT("anthropic_base_url", "https://api.anthropic.com", apply_url,
-	    anthropic_base_url),
+	    anthropic_base_url, "Anthropic's Messages API."),
 	TEXT("minimax_base_url", "https://api.minimax.io", apply_url,
-	    minimax_base_url),
-	TEXT("t212_base_url", "", apply_url, t212_base_url),
-	TEXT("mail_to", "", apply_mail, mail_to),
-	TEXT("alert_command", "", apply_command, alert_command),
-	WHOLE("log_keep_days", "90", log_keep_days, 1, 3650, "whole days"),
-	TEXT("scheduler_report_time", "22:30", apply_time, report_minute),
-	TEXT("benchmark_symbol", "VWCE.DE", apply_symbol, benchmark_symbol),
-	TEXT("virtual_fx_fee_pct", "0.15", apply_fee, virtual_fx_fee_pct),
+	    minimax_base_url, "MiniMax's chat completion API."),
+	TEXT("t212_base_url", "", apply_url, t212_base_url, "Trading 212's "
+	    "API; empty: the demo or the live service, as t212_environment "
+	    "says."),
+	TEXT("mail_to", "", apply_mail, mail_to, "The crontab's MAILTO: where "
+	    "cron mails the one line of a failed run, addresses separated by "
+	    "commas; empty leaves cron's default, the user."),
+	TEXT("alert_command", "", apply_command, alert_command, "Run by sh "
+	    "with a failed run's summary JSON on standard input."),
+	WHOLE("log_keep_days", "90", log_keep_days, 1, 3650, "whole days",
+	    "Days of logs kept in $TB_HOME/logs; older days' logs are "
+	    "removed."),
+	TEXT("scheduler_report_time", "22:30", apply_time, report_minute,
+	    "When tb-report --refresh runs on trading days, HH:MM."),
+	TEXT("benchmark_symbol", "VWCE.DE", apply_symbol, benchmark_symbol,
+	    "What each LLM is compared against, a Yahoo symbol."),
+	TEXT("virtual_fx_fee_pct", "0.15", apply_fee, virtual_fx_fee_pct,
+	    "The FX fee of a virtual trade in another currency, in percent, "
+	    "0 to 5."),
 	WHOLE("market_parallel", "4", market_parallel, 1, 16,
-	    "a whole number"),
+	    "a whole number", "Market-data requests in flight at once."),
 	TEXT("llm_timeout_seconds", "300", apply_llm_timeout,
-	    llm_timeout_seconds),
-	TEXT("reddit_username", "", apply_username, reddit_username),
+	    llm_timeout_seconds, "Longest wait for one LLM's answer, retries "
+	    "included, 0.1 to 3600 seconds."),
+	TEXT("reddit_username", "", apply_username, reddit_username,
+	    "Your Reddit user name for the User-Agent, without /u/."),
 	WHOLE("reddit_timeout_seconds", "30", reddit_timeout_seconds, 1, 600,
-	    "whole seconds"),
+	    "whole seconds", "How long one request to Reddit may take."),
 	WHOLE("yahoo_timeout_seconds", "15", yahoo_timeout_seconds, 1, 600,
-	    "whole seconds"),
+	    "whole seconds", "How long one request to Yahoo may take."),
 	WHOLE("t212_timeout_seconds", "30", t212_timeout_seconds, 1, 600,
-	    "whole seconds"),
-	TEXT("eodhd_base_url", "https://eodhd.com", apply_url, eodhd_base_url),
+	    "whole seconds", "How long one request to Trading 212 may take."),
+	TEXT("eodhd_base_url", "https://eodhd.com", apply_url, eodhd_base_url,
+	    "The second price source, asked for what Yahoo does not give "
+	    "when EODHD_API_KEY is set."),
 };
 #define NSPECS (sizeof config_specs / sizeof config_specs[0])
 _Static_assert(NSPECS == CONFIG_NKEYS, "CONFIG_NKEYS counts config_specs");
@@ -609,6 +649,23 @@ spec_index(const char *key)
 		if (strcmp(config_specs[i].key, key) == 0)
 			return (int)i;
 	return -1;
+}
+
+int
+config_doc(size_t i, struct config_doc *d)
+{
+	const struct config_spec *s;
+
+	if (i >= NSPECS)
+		return -1;
+	s = &config_specs[i];
+	d->key = s->key;
+	d->def = s->def;
+	d->meaning = s->doc;
+	d->unit = s->apply == apply_whole ? s->unit : NULL;
+	d->min = s->min;
+	d->max = s->max;
+	return 0;
 }
 
 int

@@ -179,6 +179,22 @@ int config_parse_hhmm(const char *s);
 /* Format minutes after midnight as "HH:MM" into buf (at least 6 bytes). */
 void config_format_hhmm(int minutes, char *buf);
 
+/* A key as tb.conf(5) documents it. */
+struct config_doc {
+	const char *key;
+	const char *def;		/* the default, as text ("" for none) */
+	const char *meaning;		/* one or two sentences */
+	const char *unit;		/* whole numbers: "whole seconds"...; */
+	long min, max;			/* and their range; else unit is NULL */
+};
+
+/*
+ * The documentation of config_keys[i] into *d (strings are static): 0,
+ * or -1 past the last key.  tools/confman.c makes tb.conf(5)'s list of
+ * keys from it, so the page cannot drift from the table.
+ */
+int config_doc(size_t i, struct config_doc *d);
+
 /* The names of all keys, NULL-terminated (for --help and docs). */
 extern const char *const config_keys[];
 

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
+
 #define LOG_MAX_SECRETS 16
 #define LOG_REDACTED "[REDACTED]"
 
@@ -79,9 +81,7 @@ log_redact(const char *src, char *dst, size_t dstsz)
 void
 log_msg(enum log_level level, const char *fmt, ...)
 {
-	char raw[2048], clean[2048], stamp[40];
-	struct tm tm;
-	time_t now;
+	char raw[2048], clean[2048], stamp[26];
 	va_list ap;
 	size_t i;
 
@@ -95,12 +95,8 @@ log_msg(enum log_level level, const char *fmt, ...)
 	for (i = 0; clean[i] != '\0'; i++)
 		if (clean[i] == '\n' || clean[i] == '\r')
 			clean[i] = ' ';
-	now = time(NULL);
-	if (localtime_r(&now, &tm) == NULL ||
-	    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
-		strcpy(stamp, "-");
-	fprintf(stderr, "%s %s %s: %s\n", stamp, log_level_names[level],
-	    log_program, clean);
+	fprintf(stderr, "%s %s %s: %s\n", clock_iso_local(time(NULL), stamp),
+	    log_level_names[level], log_program, clean);
 }
 
 void

@@ -1,9 +1,11 @@
 /*
  * log.h - one line per event on stderr.
  *
- * Format: "2026-03-30T17:10:02+0200 INFO tb-decide: message".  The
- * timestamp is the real wall clock in the process's local timezone (the
- * orchestrator timezone once config is loaded).  Lines at DEBUG level are
+ * Format: "2026-03-30T17:10:02+02:00 INFO tb-decide: message".  The
+ * timestamp is RFC 3339 with the offset (clock_iso_local), the one format
+ * of every log line tb writes (tb-daily's too): the real wall clock in
+ * the process's local timezone (the orchestrator timezone once the
+ * configuration is loaded).  Lines at DEBUG level are
  * printed only when verbose is set.
  *
  * Secrets: every string registered with log_secret() is replaced by

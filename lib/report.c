@@ -11,6 +11,7 @@
 
 #include "db.h"
 #include "rotation.h"
+#include "summary.h"
 
 /* One column of the current row as JSON, by its SQLite type. */
 static cJSON *
@@ -278,6 +279,7 @@ report_day(sqlite3 *db, const struct tb_config *cfg,
 	if ((rc = rows_json(db, SQL_RUNS, day, &part, e)) != 0)
 		goto fail;
 	cJSON_AddItemToObject(doc, "runs", part);
+	summary_round(doc);
 	*out = doc;
 	return 0;
 fail:
@@ -352,6 +354,7 @@ report_range(sqlite3 *db, const struct tb_config *cfg,
 			return db_fail(db, "read the range", e);
 		}
 	sqlite3_finalize(st);
+	summary_round(days);
 	*out = days;
 	return 0;
 }

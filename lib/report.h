@@ -39,6 +39,7 @@
  *
  * lib/report_text.h prints these documents as text tables.
  *
+ * Amounts are rounded to the cent and prices to 4 decimals (summary.h).
  * The caller owns the returned objects (cJSON_Delete).  Statements are
  * prepared once per call, so a year of days is a few hundred fast
  * lookups on indexed columns.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154  # bats' run sets stderr
 # tb-cron: the rendered crontab for machines in Berlin and in UTC, DST,
 # install / replace / remove keeping foreign entries, invalid times.
 
@@ -10,19 +11,19 @@ setup() {
 	export FAKE_CRONTAB_FILE="$BATS_TEST_TMPDIR/crontab"
 	BIN="$TB_BUILD/bin"
 	ENV="export PATH='$BIN:/usr/local/bin:/usr/bin:/bin' TB_HOME='$TB_HOME';"
-	LOGS="$TB_HOME/logs"
 }
 
+# Every entry runs its programs through tb-cron --run (cronjob.h).
 collect_line() { # minute hour days round HH:MM
-	echo "$1 $2 * * $3 $ENV '$BIN/tb-collect' --round $4 --scheduled $5 >> '$LOGS/tb-collect.log' 2>&1"
+	echo "$1 $2 * * $3 $ENV '$BIN/tb-cron' --run tb-collect --round $4 --scheduled $5"
 }
 
 report_line() { # minute hour days HH:MM
-	echo "$1 $2 * * $3 $ENV '$BIN/tb-report' --refresh --scheduled $4 >> '$LOGS/tb-report.log' 2>&1"
+	echo "$1 $2 * * $3 $ENV '$BIN/tb-cron' --run tb-report --refresh --scheduled $4"
 }
 
 chain_line() { # minute hour days HH:MM
-	echo "$1 $2 * * $3 $ENV '$BIN/tb-decide' --scheduled $4 >> '$LOGS/tb-decide.log' 2>&1 && '$BIN/tb-approve' --await --scheduled $4 >> '$LOGS/tb-approve.log' 2>&1 && '$BIN/tb-execute' --scheduled $4 >> '$LOGS/tb-execute.log' 2>&1"
+	echo "$1 $2 * * $3 $ENV '$BIN/tb-cron' --run tb-decide --scheduled $4 && '$BIN/tb-cron' --run tb-approve --await --scheduled $4 && '$BIN/tb-cron' --run tb-execute --scheduled $4"
 }
 
 @test "a machine in Europe/Berlin: one entry per slot, in Berlin time" {
@@ -203,13 +204,27 @@ $(report_line 30 22 1-5 22:30)
 	assert_success
 	local cmd before after day
 	cmd=$(printf '%s\n' "$output" | grep -m 1 -- '--round 1 ' | cut -d ' ' -f 6-)
-	[[ "$cmd" == "export PATH="*"tb-collect' --round 1 --scheduled "* ]]
-	mkdir -m 700 "$TB_HOME/logs"	# as --install does
+	[[ "$cmd" == "export PATH="*"tb-cron' --run tb-collect --round 1 --scheduled "* ]]
 	before=$(TZ=Pacific/Pago_Pago date +%F)
 	env -i PATH=/usr/bin:/bin HOME="$HOME" SHELL=/bin/sh LOGNAME="$(id -un)" \
 	    /bin/sh -c "$cmd"
 	after=$(TZ=Pacific/Pago_Pago date +%F)
-	day=$(grep '^{' "$TB_HOME/logs/tb-collect.log" | tail -n 1 | jq -r .date)
+	day=$(cat "$TB_HOME"/logs/*.log | grep '^{"program":"tb-collect"' | tail -n 1 | jq -r .date)
 	[ "$day" = "$before" ] || [ "$day" = "$after" ]
 	[ "$day" != "$(TZ=Pacific/Kiritimati date +%F)" ]
+}
+
+@test "mail_to is the block's MAILTO, so cron mails failures there; unset, cron's default" {
+	TZ=Europe/Berlin TB_MAIL_TO=ops@example.org,me@example.org \
+	    run --separate-stderr tb-cron --print
+	assert_success
+	# Right after CRON_TZ, before the first entry.
+	[ "$(printf '%s\n' "$output" | grep -A1 '^CRON_TZ=' | tail -n 1)" = \
+	    "MAILTO=ops@example.org,me@example.org" ]
+	TZ=Europe/Berlin run --separate-stderr tb-cron --print
+	assert_success
+	refute_line --partial MAILTO
+	TB_MAIL_TO='me@example.org; rm -rf ~' run --separate-stderr tb-cron --print
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *'mail_to = "me@example.org; rm -rf ~"'* ]]
 }
