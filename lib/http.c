@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "util.h"
 
 #ifndef TB_VERSION
 #define TB_VERSION "0"
@@ -91,8 +92,6 @@ static double	monotonic_now(void);
 static double	backoff_scale(void);
 static char	*redacted(const char *s);
 static const char *method_of(const struct http_request *r);
-static int	buf_append(char **buf, size_t *len, size_t *cap,
-		    const char *data, size_t n);
 static size_t	on_body(char *data, size_t size, size_t nmemb, void *arg);
 static size_t	on_header(char *data, size_t size, size_t nmemb, void *arg);
 static int	on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
@@ -726,7 +725,7 @@ attempt_record(struct http_xfer *x, CURLcode code)
 		r->connected = connect_us > 0 || request_size > 0;
 	/* Callers parse r->response as a string even when it is empty. */
 	if (status > 0 && r->response == NULL && !x->nomem &&
-	    buf_append(&r->response, &r->response_len, &x->response_cap,
+	    util_append(&r->response, &r->response_len, &x->response_cap,
 	    "", 0) == -1)
 		x->nomem = 1;
 	r->elapsed_s = monotonic_now() - x->first_start;
@@ -993,7 +992,7 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 		x->oversize = 1;
 		return 0;	/* curl aborts with CURLE_WRITE_ERROR */
 	}
-	if (buf_append(&r->response, &r->response_len, &x->response_cap,
+	if (util_append(&r->response, &r->response_len, &x->response_cap,
 	    data, n) == -1) {
 		x->nomem = 1;
 		return 0;
@@ -1021,7 +1020,7 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 		x->oversize = 1;
 		return 0;
 	}
-	if (buf_append(&r->response_headers, &x->headers_len, &x->headers_cap,
+	if (util_append(&r->response_headers, &x->headers_len, &x->headers_cap,
 	    data, n) == -1) {
 		x->nomem = 1;
 		return 0;
@@ -1053,34 +1052,6 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 		return 0;
 	x->idle = 1;
 	return 1;
-}
-
-/*
- * Append n bytes to a NUL-terminated growing buffer.  Returns 0, or -1
- * when memory is short (the buffer is then unchanged).
- */
-static int
-buf_append(char **buf, size_t *len, size_t *cap, const char *data, size_t n)
-{
-	size_t want, ncap;
-	char *nbuf;
-
-	if (n > SIZE_MAX - *len - 1)
-		return -1;
-	want = *len + n + 1;
-	if (*buf == NULL || want > *cap) {
-		ncap = *cap > 0 ? *cap : 1024;
-		while (ncap < want)
-			ncap = ncap > SIZE_MAX / 2 ? want : ncap * 2;
-		if ((nbuf = realloc(*buf, ncap)) == NULL)
-			return -1;
-		*buf = nbuf;
-		*cap = ncap;
-	}
-	memcpy(*buf + *len, data, n);
-	*len += n;
-	(*buf)[*len] = '\0';
-	return 0;
 }
 
 static const char *
@@ -1128,13 +1099,11 @@ backoff_scale(void)
 	return v;
 }
 
+/* Seconds of the monotonic clock (util.h's, as a double). */
 static double
 monotonic_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)util_now_ms() / 1000.0;
 }
 
 /* Standard base64 (RFC 4648) of n bytes, a new string, or NULL. */

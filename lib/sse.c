@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 #define SSE_BOM		"\xEF\xBB\xBF"
 
-static int	grow(char **, size_t *, size_t *, const char *, size_t);
 static int	line_done(struct sse_parser *);
 static int	dispatch(struct sse_parser *);
 
@@ -30,31 +31,6 @@ sse_free(struct sse_parser *p)
 	p->line_len = p->line_cap = p->data_len = p->data_cap = 0;
 }
 
-/* Append n bytes to a NUL-terminated growing buffer; -1 when out of memory. */
-static int
-grow(char **buf, size_t *len, size_t *cap, const char *add, size_t n)
-{
-	size_t want, ncap;
-	char *nbuf;
-
-	if (n > SIZE_MAX - *len - 1)
-		return -1;
-	want = *len + n + 1;
-	if (*buf == NULL || want > *cap) {
-		ncap = *cap > 0 ? *cap : 256;
-		while (ncap < want)
-			ncap = ncap > SIZE_MAX / 2 ? want : ncap * 2;
-		if ((nbuf = realloc(*buf, ncap)) == NULL)
-			return -1;
-		*buf = nbuf;
-		*cap = ncap;
-	}
-	memcpy(*buf + *len, add, n);
-	*len += n;
-	(*buf)[*len] = '\0';
-	return 0;
-}
-
 int
 sse_feed(struct sse_parser *p, const char *buf, size_t len)
 {
@@ -73,7 +49,7 @@ sse_feed(struct sse_parser *p, const char *buf, size_t len)
 		start = i;
 		while (i < len && buf[i] != '\r' && buf[i] != '\n')
 			i++;
-		if (grow(&p->line, &p->line_len, &p->line_cap, buf + start,
+		if (util_append(&p->line, &p->line_len, &p->line_cap, buf + start,
 		    i - start) != 0)
 			return -1;
 		if (i == len)
@@ -123,9 +99,9 @@ line_done(struct sse_parser *p)
 		value = line + len;
 	}
 	if (name_len == 4 && memcmp(line, "data", 4) == 0) {
-		if (grow(&p->data, &p->data_len, &p->data_cap, value,
+		if (util_append(&p->data, &p->data_len, &p->data_cap, value,
 		    (size_t)(line + len - value)) != 0 ||
-		    grow(&p->data, &p->data_len, &p->data_cap, "\n", 1) != 0)
+		    util_append(&p->data, &p->data_len, &p->data_cap, "\n", 1) != 0)
 			rc = -1;
 	} else if (name_len == 5 && memcmp(line, "event", 5) == 0) {
 		len = (size_t)(line + len - value);

@@ -74,3 +74,29 @@ util_mkdirs(const char *path, int mode)
 	}
 	return 0;
 }
+
+int
+util_append(char **buf, size_t *len, size_t *cap, const void *data,
+    size_t n)
+{
+	size_t want, ncap;
+	char *nbuf;
+
+	if (n > SIZE_MAX - *len - 1)
+		return -1;
+	want = *len + n + 1;
+	if (*buf == NULL || want > *cap) {
+		ncap = *cap > 0 ? *cap : 256;
+		while (ncap < want)
+			ncap = ncap > SIZE_MAX / 2 ? want : ncap * 2;
+		if ((nbuf = realloc(*buf, ncap)) == NULL)
+			return -1;
+		*buf = nbuf;
+		*cap = ncap;
+	}
+	if (n > 0)
+		memcpy(*buf + *len, data, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+	return 0;
+}

@@ -35,6 +35,15 @@ long long util_ms_left(long long deadline);
 void *util_grow(void *items, size_t *cap, size_t need, size_t size);
 
 /*
+ * Append n bytes of data to the NUL-terminated growing buffer *buf (NULL
+ * to start) of length *len and capacity *cap, doubling from 256.  0, or
+ * -1 when out of memory (the buffer is then unchanged and still the
+ * caller's to free).
+ */
+int util_append(char **buf, size_t *len, size_t *cap, const void *data,
+    size_t n);
+
+/*
  * mkdir -p: create path and every missing parent with mode (as mkdir(2)
  * applies the umask).  Components that exist already are fine.  0, or -1
  * with errno set (ENAMETOOLONG for a path of PATH_MAX bytes or more).
