@@ -4,6 +4,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,4 +343,20 @@ db_close(sqlite3 *db)
 {
 	if (db != NULL)
 		sqlite3_close(db);
+}
+
+int
+db_bind_real(sqlite3_stmt *st, int i, double v)
+{
+	if (isfinite(v))
+		return sqlite3_bind_double(st, i, v);
+	return sqlite3_bind_null(st, i);
+}
+
+double
+db_column_real(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NAN;
+	return sqlite3_column_double(st, i);
 }

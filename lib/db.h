@@ -71,6 +71,12 @@ int db_fail(sqlite3 *db, const char *what, tb_err *e);
 /* Bind a NUL-terminated string (NULL binds SQL NULL); returns SQLite rc. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 
+/* Bind a number, or SQL NULL when v is not finite (NAN: unknown). */
+int db_bind_real(sqlite3_stmt *st, int i, double v);
+
+/* Column i as a number, NAN when NULL. */
+double db_column_real(sqlite3_stmt *st, int i);
+
 /* The text of column i, or "" when NULL. */
 const char *db_column_text(sqlite3_stmt *st, int i);
 

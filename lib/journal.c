@@ -106,30 +106,12 @@ journal_now(char buf[21])
 }
 
 static void
-bind_real(sqlite3_stmt *st, int i, double v)
-{
-	if (isfinite(v))
-		sqlite3_bind_double(st, i, v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void
 bind_cents(sqlite3_stmt *st, int i, money_cents c)
 {
 	if (c >= 0)
 		sqlite3_bind_int64(st, i, c);
 	else
 		sqlite3_bind_null(st, i);
-}
-
-/* A REAL column, NAN for NULL. */
-static double
-column_real(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return NAN;
-	return sqlite3_column_double(st, i);
 }
 
 static const char insert_sql[] =
@@ -151,11 +133,11 @@ bind_new(sqlite3_stmt *st, const struct journal_ctx *ctx,
 	db_bind_text(st, 3, r->ticker);
 	db_bind_text(st, 4, r->broker_ticker);
 	db_bind_text(st, 5, r->sell ? "sell" : "buy");
-	bind_real(st, 6, r->amount_eur);
-	bind_real(st, 7, r->quantity);
-	bind_real(st, 8, q != NULL ? q->price : NAN);
+	db_bind_real(st, 6, r->amount_eur);
+	db_bind_real(st, 7, r->quantity);
+	db_bind_real(st, 8, q != NULL ? q->price : NAN);
 	db_bind_text(st, 9, q != NULL ? q->currency : NULL);
-	bind_real(st, 10, q != NULL ? q->price_eur : NAN);
+	db_bind_real(st, 10, q != NULL ? q->price_eur : NAN);
 	db_bind_text(st, 11, trade_status_name(r->status));
 	db_bind_text(st, 12, r->error);
 	db_bind_text(st, 13, now);
@@ -165,7 +147,7 @@ bind_new(sqlite3_stmt *st, const struct journal_ctx *ctx,
 	else
 		sqlite3_bind_null(st, 15);
 	bind_cents(st, 16, r->value);
-	bind_real(st, 17, r->decision_price);
+	db_bind_real(st, 17, r->decision_price);
 	db_bind_text(st, 18, q != NULL ? r->price_source : NULL);
 	db_bind_text(st, 19, q != NULL ? r->quoted_at : NULL);
 	db_bind_text(st, 20, r->broker_order_id);
@@ -270,7 +252,7 @@ fx_close(sqlite3 *db, const char *date, const char *major)
 	db_bind_text(st, 1, date);
 	db_bind_text(st, 2, symbol);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		v = column_real(st, 0);
+		v = db_column_real(st, 0);
 	sqlite3_finalize(st);
 	return v;
 }
@@ -375,17 +357,17 @@ journal_filled(struct journal_ctx *ctx, const struct journal_row *row,
 		return TB_EINTERNAL;
 	db_bind_text(st, 1, o->id);
 	sqlite3_bind_double(st, 2, m.qty);
-	bind_real(st, 3, m.price);
+	db_bind_real(st, 3, m.price);
 	db_bind_text(st, 4, currency);
-	bind_real(st, 5, m.eur);
-	bind_real(st, 6, isfinite(m.eur) && m.qty > 0 ? m.eur / m.qty : NAN);
+	db_bind_real(st, 5, m.eur);
+	db_bind_real(st, 6, isfinite(m.eur) && m.qty > 0 ? m.eur / m.qty : NAN);
 	db_bind_text(st, 7, journal_now(now));
 	sqlite3_bind_int64(st, 8, row->id);
-	bind_real(st, 9, o->wallet_value);
+	db_bind_real(st, 9, o->wallet_value);
 	db_bind_text(st, 10, o->wallet_currency[0] ? o->wallet_currency :
 	    NULL);
-	bind_real(st, 11, o->wallet_fx_rate);
-	bind_real(st, 12, o->fees);
+	db_bind_real(st, 11, o->wallet_fx_rate);
+	db_bind_real(st, 12, o->fees);
 	db_bind_text(st, 13, o->taxes[0] ? o->taxes : NULL);
 	db_bind_text(st, 14, o->filled_at ? clock_iso_utc(o->filled_at, at) :
 	    NULL);
@@ -417,7 +399,7 @@ row_read(sqlite3_stmt *st, struct journal_row *r)
 	r->broker_ticker = dup_text(st, 3);
 	r->broker_order_id = dup_text(st, 4);
 	r->sell = strcmp(db_column_text(st, 5), "sell") == 0;
-	r->quantity = column_real(st, 6);
+	r->quantity = db_column_real(st, 6);
 	if (clock_parse_iso(db_column_text(st, 7), &r->sent_at) != 0)
 		r->sent_at = 0;
 	return r->date == NULL || r->ticker == NULL ||
@@ -567,7 +549,7 @@ row_spent(sqlite3_stmt *st)
 
 	if (sqlite3_column_type(st, 1) != SQLITE_NULL)
 		value = sqlite3_column_int64(st, 1);
-	amount = money_up(column_real(st, 2));
+	amount = money_up(db_column_real(st, 2));
 	if (value < 0 || (strcmp(db_column_text(st, 0), "filled") == 0 &&
 	    amount > value))
 		value = amount;

@@ -11,23 +11,6 @@
 #include "clock.h"
 #include "db.h"
 
-static void
-bind_real(sqlite3_stmt *st, int i, double v)
-{
-	if (isfinite(v))
-		sqlite3_bind_double(st, i, v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static double
-column_real(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return NAN;
-	return sqlite3_column_double(st, i);
-}
-
 int
 marks_store(sqlite3 *db, const char *date, const struct market_quote *q,
     int pair, int *stored, tb_err *e)
@@ -48,8 +31,8 @@ marks_store(sqlite3 *db, const char *date, const struct market_quote *q,
 	db_bind_text(st, 2, q->symbol);
 	sqlite3_bind_double(st, 3, q->price);
 	db_bind_text(st, 4, q->currency[0] != '\0' ? q->currency : NULL);
-	bind_real(st, 5, pair ? NAN : q->price_eur);
-	bind_real(st, 6, pair ? NAN : q->eur_rate);
+	db_bind_real(st, 5, pair ? NAN : q->price_eur);
+	db_bind_real(st, 6, pair ? NAN : q->eur_rate);
 	db_bind_text(st, 7, q->source != NULL ? q->source : "yahoo");
 	db_bind_text(st, 8, clock_iso_utc(q->fetched_at != 0 ? q->fetched_at :
 	    time(NULL), now));
@@ -82,8 +65,8 @@ marks_latest(sqlite3 *db, const char *symbol, const char *day,
 		m->close = sqlite3_column_double(st, 1);
 		snprintf(m->currency, sizeof m->currency, "%s",
 		    db_column_text(st, 2));
-		m->close_eur = column_real(st, 3);
-		m->eur_rate = column_real(st, 4);
+		m->close_eur = db_column_real(st, 3);
+		m->eur_rate = db_column_real(st, 4);
 		snprintf(m->source, sizeof m->source, "%s",
 		    db_column_text(st, 5));
 	}

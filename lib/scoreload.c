@@ -31,14 +31,6 @@ static const char marks_sql[] =
 static const char first_sql[] =
 	"SELECT min(date) FROM trades WHERE date <= ?1 AND " COUNTED;
 
-static double
-column_real(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return NAN;
-	return sqlite3_column_double(st, i);
-}
-
 static money_cents
 column_cents(sqlite3_stmt *st, int i)
 {
@@ -60,7 +52,7 @@ trade_cash(sqlite3_stmt *st, const struct sb_trade *t)
 
 	if ((c = column_cents(st, 6)) >= 0 || (c = column_cents(st, 7)) >= 0)
 		return c;
-	eur = column_real(st, 8);
+	eur = db_column_real(st, 8);
 	if (!isfinite(eur))
 		eur = t->quantity * t->price_eur;
 	c = t->sell ? money_down(eur) : money_up(eur);
@@ -90,16 +82,16 @@ trade_read(sqlite3_stmt *st, const char *const *llms, size_t nllms,
 	snprintf(t->ticker, sizeof t->ticker, "%s", db_column_text(st, 2));
 	t->real = sqlite3_column_int(st, 3);
 	t->sell = sqlite3_column_int(st, 4);
-	t->quantity = column_real(st, 5);
+	t->quantity = db_column_real(st, 5);
 	if (!(t->quantity > 0)) {
 		log_warn("scoreboard: trade %lld has no quantity: left out",
 		    (long long)sqlite3_column_int64(st, 13));
 		return -1;
 	}
-	t->price = column_real(st, 10);
+	t->price = db_column_real(st, 10);
 	snprintf(t->currency, sizeof t->currency, "%s", db_column_text(st,
 	    11));
-	t->price_eur = column_real(st, 12);
+	t->price_eur = db_column_real(st, 12);
 	t->cash = trade_cash(st, t);
 	if ((t->fees = column_cents(st, 9)) < 0)
 		t->fees = 0;

@@ -221,15 +221,6 @@ delete_virtual(sqlite3 *db, const struct virtual_book *b, tb_err *e)
 	    e);
 }
 
-static void
-bind_real(sqlite3_stmt *st, int i, double v)
-{
-	if (isfinite(v))
-		sqlite3_bind_double(st, i, v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 static const char insert_sql[] =
 	"INSERT INTO trades (date, llm_name, ticker, kind, side, amount_eur, "
 	"quantity, price, currency, price_eur, status, error, created_at, "
@@ -259,12 +250,12 @@ insert_virtual(sqlite3 *db, const struct virtual_book *b,
 	db_bind_text(st, 1, b->date);
 	db_bind_text(st, 2, b->llm_name);
 	db_bind_text(st, 3, b->ticker);
-	bind_real(st, 4, booked ? res->amount_eur : b->sell ? NAN :
+	db_bind_real(st, 4, booked ? res->amount_eur : b->sell ? NAN :
 	    b->amount_eur);
 	sqlite3_bind_double(st, 5, res->quantity);
-	bind_real(st, 6, res->price);
+	db_bind_real(st, 6, res->price);
 	db_bind_text(st, 7, res->currency[0] ? res->currency : NULL);
-	bind_real(st, 8, res->price_eur);
+	db_bind_real(st, 8, res->price_eur);
 	db_bind_text(st, 9, res->status);
 	db_bind_text(st, 10, booked ? NULL : res->reason);
 	db_bind_text(st, 11, clock_iso_utc(time(NULL), now_iso));
@@ -275,7 +266,7 @@ insert_virtual(sqlite3 *db, const struct virtual_book *b,
 		sqlite3_bind_int64(st, 18, res->fees);
 		sqlite3_bind_int64(st, 19, res->cash);
 	}
-	bind_real(st, 14, res->decision_price);
+	db_bind_real(st, 14, res->decision_price);
 	if (isfinite(res->price)) {
 		db_bind_text(st, 15, b->now->source);
 		db_bind_text(st, 16, clock_iso_utc(b->now->fetched_at != 0 ?
