@@ -136,7 +136,7 @@ demo: deps
 	TB_BUILD=$(B) sh tests/demo.sh
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) all units
 	TB_BUILD=$(B) sh tests/bench/run.sh
 
 # The programs, their man pages and tb.conf(5), the examples and the

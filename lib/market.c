@@ -569,6 +569,12 @@ fundamentals_main(void *arg)
 
 	if (yahoo_init(&y, fu->cfg, &e) != 0)
 		return NULL;
+	/*
+	 * The charts wait for this thread: beside a base that is not
+	 * Yahoo's own (a proxy, a fake), the crumb alone, so that the chain
+	 * is over before the charts are.
+	 */
+	y.base_cookie = 0;
 	(void)yahoo_fundamentals(&y, fu->answers, fu->n, &e);
 	yahoo_free(&y);
 	return NULL;

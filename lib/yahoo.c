@@ -62,6 +62,7 @@ yahoo_init(struct yahoo *y, const struct tb_config *cfg, tb_err *e)
 
 	memset(y, 0, sizeof *y);
 	y->cfg = cfg;
+	y->base_cookie = 1;
 	y->parallel = cfg->market_parallel > 0 ? (int)cfg->market_parallel :
 	    4;
 	y->timeout_ms = cfg->yahoo_timeout_seconds > 0 ?
@@ -141,6 +142,8 @@ fetch_cookie(struct yahoo *y)
 	tb_err e;
 
 	y->cookie[0] = '\0';
+	if (!own_host(y->bases[0]) && !y->base_cookie)
+		return;
 	if (!own_host(y->bases[0]) && asprintf(&url, "%s/", y->bases[0]) < 0)
 		return;
 	/* fc.yahoo.com sets the cookie on a 404: keep it anyway. */

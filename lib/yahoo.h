@@ -45,6 +45,10 @@ struct yahoo {
 	char cookie[YAHOO_COOKIE_MAX];	/* "A3=..." or "" */
 	char crumb[YAHOO_CRUMB_MAX];	/* "" until obtained */
 	int sessions;			/* sessions obtained so far */
+	int base_cookie;		/* a base that is not Yahoo's own is
+					 * asked for the cookie too (the
+					 * default); 0: the crumb alone, one
+					 * round trip less */
 	size_t nrequests;		/* chart requests made */
 };
 
