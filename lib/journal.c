@@ -99,7 +99,7 @@ journal_lock(const char *home, int *fd, tb_err *e)
 	return lock_acquire(home, "orders", fd, e);
 }
 
-char *
+static char *
 journal_now(char buf[21])
 {
 	return clock_iso_utc(time(NULL), buf);
@@ -465,26 +465,6 @@ rows_free(struct journal_row *rows, size_t n)
 		free(rows[i].broker_order_id);
 	}
 	free(rows);
-}
-
-int
-journal_count_open(sqlite3 *db, long *pending, long *submitted, tb_err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*pending = *submitted = 0;
-	if (db_prepare(db, "SELECT "
-	    "coalesce(sum(status = 'pending'), 0), "
-	    "coalesce(sum(status = 'submitted'), 0) "
-	    "FROM trades WHERE kind = 'real'", &st, e) != 0)
-		return TB_EINTERNAL;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*pending = (long)sqlite3_column_int64(st, 0);
-		*submitted = (long)sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : db_fail(db, "count open orders", e);
 }
 
 /* ---- The run's context. */

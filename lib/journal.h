@@ -111,10 +111,6 @@ int journal_gate_load(struct journal_ctx *ctx, const char *llm_name,
     double budget_eur, const char *currency, double per_eur, double cash,
     tb_err *e);
 
-/* How many journal rows need the broker: 'pending' and 'submitted'. */
-int journal_count_open(sqlite3 *db, long *pending, long *submitted,
-    tb_err *e);
-
 /*
  * Read the broker's open orders and its history back to the earliest of
  * the day's start and the oldest pending or submitted row (less the clock
@@ -215,8 +211,5 @@ int journal_set(struct journal_ctx *ctx, long long id, enum trade_status s,
  * and sent_at, and why the last one was refused. */
 int journal_retry(struct journal_ctx *ctx, long long id, double quantity,
     money_cents value, const char *error, tb_err *e);
-
-/* "2026-03-30T15:10:02Z" of the wall clock into buf (21 bytes). */
-char *journal_now(char buf[21]);
 
 #endif

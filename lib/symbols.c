@@ -237,7 +237,7 @@ symbols_market_currency(const char *yahoo_symbol)
 	return m ? m->currencies[0] : NULL;
 }
 
-int
+static int
 symbols_market_fits(const struct symbols_market *m, const char *currency)
 {
 	size_t i;

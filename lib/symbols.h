@@ -97,9 +97,6 @@ const char *symbols_market_currency(const char *yahoo_symbol);
  */
 int symbols_currency_fits(const char *yahoo_symbol, const char *currency);
 
-/* The same test against a market of the table. */
-int symbols_market_fits(const struct symbols_market *m, const char *currency);
-
 /*
  * One instrument.  As input to universe_add the caller fills t212_ticker
  * (required), type, currency, isin, short_name, name and

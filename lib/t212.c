@@ -384,7 +384,7 @@ t212_get_exchanges(struct t212_client *c, cJSON **out, tb_err *e)
 	return 0;
 }
 
-int
+static int
 t212_account_summary(struct t212_client *c, cJSON **out, tb_err *e)
 {
 	int rc;
@@ -813,42 +813,6 @@ t212_pending_orders(struct t212_client *c, struct t212_order **out,
 		*out = NULL;
 		*n = 0;
 	}
-	return rc;
-}
-
-int
-t212_get_order(struct t212_client *c, const char *id, struct t212_order *o,
-    int *found, tb_err *e)
-{
-	struct http_request req;
-	cJSON *doc;
-	char path[80];
-	int rc, n;
-
-	*found = 0;
-	for (const char *p = id; *p != '\0'; p++)
-		if (!isdigit((unsigned char)*p))
-			return tb_errf(e, TB_EDATA, "t212: order id \"%s\" is "
-			    "not a number", id);
-	n = snprintf(path, sizeof path, "/equity/orders/%s", id);
-	if (n < 0 || (size_t)n >= sizeof path || *id == '\0')
-		return tb_errf(e, TB_EDATA, "t212: bad order id \"%s\"", id);
-	rc = t212_request(c, "GET", path, NULL, 1, &req, e);
-	if (rc != 0) {
-		if (req.status == 404) {
-			tb_err_clear(e);
-			rc = 0;
-		}
-		http_request_reset(&req);
-		return rc;
-	}
-	if ((doc = cJSON_Parse(req.response)) == NULL)
-		rc = tb_errf(e, TB_EUNAVAIL, "t212: order %s: the answer is "
-		    "not JSON", id);
-	else if ((rc = t212_order_parse(doc, o, e)) == 0)
-		*found = 1;
-	cJSON_Delete(doc);
-	http_request_reset(&req);
 	return rc;
 }
 

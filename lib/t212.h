@@ -182,14 +182,6 @@ int t212_pending_orders(struct t212_client *c, struct t212_order **out,
     size_t *n, tb_err *e);
 
 /*
- * GET /equity/orders/{id}: one open order.  0 with *found = 1 and *o
- * filled; 0 with *found = 0 when the broker answers 404 (the order is no
- * longer open: look in the history).  Other failures as t212_request.
- */
-int t212_get_order(struct t212_client *c, const char *id,
-    struct t212_order *o, int *found, tb_err *e);
-
-/*
  * GET /equity/history/orders?ticker=T&limit=50, following nextPagePath as
  * given, at most max_pages pages (0: 20), stopping early after a page
  * whose orders were all created before `since` (0: never stop early; the
@@ -200,8 +192,6 @@ int t212_history_orders(struct t212_client *c, const char *ticker,
     time_t since, int max_pages, struct t212_order **out, size_t *n,
     tb_err *e);
 
-/* GET /equity/account/summary and /equity/positions, parsed (caller frees). */
-int t212_account_summary(struct t212_client *c, cJSON **out, tb_err *e);
 int t212_positions(struct t212_client *c, cJSON **out, tb_err *e);
 
 /*
