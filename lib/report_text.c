@@ -17,7 +17,7 @@ struct column {
 	char format;		/* 's' text, 'd' whole, '2' / '4' decimals */
 };
 
-#define MAX_COLUMNS 14
+#define MAX_COLUMNS 16
 #define CELL 48
 
 static void
@@ -209,6 +209,7 @@ report_print_day(FILE *f, const cJSON *doc)
 		{ "broker_ticker", "broker", 's' }, { "side", "side", 's' },
 		{ "quantity", "quantity", '4' }, { "price", "price", '2' },
 		{ "currency", "cur", 's' }, { "amount_eur", "EUR", '2' },
+		{ "fill_price", "fill", '2' }, { "fees_eur", "fees", '2' },
 		{ "status", "status", 's' },
 		{ "broker_order_id", "order id", 's' },
 		{ "error", "error", 's' },
@@ -240,7 +241,7 @@ report_print_day(FILE *f, const cJSON *doc)
 	else
 		fprintf(f, "\nAPPROVAL  (none)\n");
 	print_table(f, "TRADES", cJSON_GetObjectItem(doc, "trades"), trades,
-	    13);
+	    sizeof trades / sizeof trades[0]);
 	print_account(f, cJSON_GetObjectItem(doc, "account"));
 	fprintf(f, "\nTOTALS  orders placed %.0f, skipped %.0f, failed %.0f, "
 	    "unknown %.0f; virtual booked %.0f; EUR real %.2f, virtual %.2f\n",

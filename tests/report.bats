@@ -275,6 +275,11 @@ broker_fills() {
 	[ "$(json_field '.trades[0].cash_eur')" = \
 	    "$(jq '.walletImpact | .netValue + ([.taxes[].quantity] | add)' <<<"$fill")" ]
 	[ "$(jq '.walletImpact.taxes[0].name' <<<"$fill")" = '"CURRENCY_CONVERSION_FEE"' ]
+	# The text shows the fill and its fees beside the trade.
+	run --separate-stderr tb-status
+	assert_success
+	assert_output --partial "$(printf '%.2f' "$(jq '.price' <<<"$fill")")"
+	[[ "$output" == *"fill"*"fees"* ]]
 }
 
 @test "an account in pounds: fills converted at the day's rate, fees on equal terms" {

@@ -107,7 +107,7 @@ SQL
 	assert_line --regexp '^DIGEST +2 tickers from 57 posts$'
 	assert_line --regexp '^ +claude +1 +ASML\.AS +60\.00 +60\.00 +approved$'
 	assert_line --regexp '^APPROVAL +subset 1 by cli at 2026-03-30T15:12:00Z$'
-	assert_line --regexp 'ASMLa_EQ +buy +0\.0857 +700\.00 +EUR +60\.00 +submitted +123456'
+	assert_line --regexp 'ASMLa_EQ +buy +0\.0857 +700\.00 +EUR +60\.00 +- +- +submitted +123456'
 	assert_line --regexp '^ +tb-execute +c +d +failed +69 +t212: HTTP 503$'
 	assert_line --partial 'orders placed 1, skipped 0, failed 0, unknown 0; virtual booked 1; EUR real 60.00, virtual 100.00'
 }
