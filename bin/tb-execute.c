@@ -19,6 +19,7 @@
 #include "app.h"
 #include "execute.h"
 #include "money.h"
+#include "summary.h"
 
 static void	usage(int status) __attribute__((noreturn));
 static void	summarize(cJSON *s, const struct tb_app *app, int dry_run,
@@ -80,31 +81,6 @@ main(int argc, char *argv[])
 	return app_finish(&app, rc != 0 ? app_fail(&app, &e) : 0);
 }
 
-/* EUR with cents, as JSON: 39.97, never 39.969999999999999. */
-static double
-cents(double v)
-{
-	return isfinite(v) ? round(v * 100) / 100 : 0;
-}
-
-static void
-add_number_or_null(cJSON *o, const char *name, double v)
-{
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, name, v);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
-static void
-add_string_or_null(cJSON *o, const char *name, const char *v)
-{
-	if (v != NULL && *v != '\0')
-		cJSON_AddStringToObject(o, name, v);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
 static void
 add_skip(cJSON *list, const char *ticker, const char *reason)
 {
@@ -125,21 +101,22 @@ add_order(cJSON *orders, cJSON *skipped, const struct execute_order *o,
 	const char *st = r->status;
 
 	cJSON_AddStringToObject(item, "ticker", o->ticker);
-	add_string_or_null(item, "broker_ticker", r->broker_ticker);
+	summary_string(item, "broker_ticker", r->broker_ticker);
 	cJSON_AddStringToObject(item, "side", "buy");
 	cJSON_AddNumberToObject(item, "quantity", r->quantity);
 	cJSON_AddStringToObject(item, "status", st);
-	add_string_or_null(item, "broker_order_id", r->broker_order_id);
+	summary_string(item, "broker_order_id", r->broker_order_id);
 	if (r->trade_id != 0)
 		cJSON_AddNumberToObject(item, "trade_id", (double)r->trade_id);
-	cJSON_AddNumberToObject(item, "amount_eur", cents(o->amount_eur));
+	cJSON_AddNumberToObject(item, "amount_eur",
+	    summary_cents(o->amount_eur));
 	if (r->value >= 0 && r->quantity > 0)
 		cJSON_AddNumberToObject(item, "value_eur",
 		    money_major(r->value));
-	add_number_or_null(item, "price", r->price);
-	add_string_or_null(item, "currency", r->currency);
-	add_number_or_null(item, "decision_price", r->decision_price);
-	add_string_or_null(item, "reason", r->reason);
+	summary_number(item, "price", r->price);
+	summary_string(item, "currency", r->currency);
+	summary_number(item, "decision_price", r->decision_price);
+	summary_string(item, "reason", r->reason);
 	cJSON_AddItemToArray(orders, item);
 
 	if (strcmp(st, "submitted") == 0 || strcmp(st, "would_send") == 0) {
@@ -166,8 +143,9 @@ add_virtual(cJSON *list, cJSON *skipped, const struct execute_virtual *v,
 	cJSON_AddNumberToObject(item, "quantity", r->quantity);
 	if (isfinite(r->price_eur))
 		cJSON_AddNumberToObject(item, "price_eur", r->price_eur);
-	cJSON_AddNumberToObject(item, "amount_eur", cents(r->amount_eur));
-	add_number_or_null(item, "decision_price", r->decision_price);
+	cJSON_AddNumberToObject(item, "amount_eur",
+	    summary_cents(r->amount_eur));
+	summary_number(item, "decision_price", r->decision_price);
 	if (r->trade_id != 0)
 		cJSON_AddNumberToObject(item, "trade_id", (double)r->trade_id);
 	if (r->reason[0] != '\0')
@@ -222,9 +200,9 @@ add_account(cJSON *s, const struct execute_result *r)
 	acct = cJSON_AddObjectToObject(s, "account");
 	cJSON_AddStringToObject(acct, "currency", r->account.currency);
 	cJSON_AddNumberToObject(acct, "cash_available",
-	    cents(r->account.cash));
-	add_number_or_null(acct, "budget", isfinite(r->budget_account) ?
-	    cents(r->budget_account) : NAN);
+	    summary_cents(r->account.cash));
+	summary_number(acct, "budget", isfinite(r->budget_account) ?
+	    summary_cents(r->budget_account) : NAN);
 }
 
 static void
@@ -264,7 +242,7 @@ summarize(cJSON *s, const struct tb_app *app, int dry_run,
 		add_virtual(virt, vskipped, &r->virt[i], &booked,
 		    &virtual_total);
 	cJSON_AddNumberToObject(s, "virtual_booked", booked);
-	cJSON_AddNumberToObject(s, "eur_virtual", cents(virtual_total));
+	cJSON_AddNumberToObject(s, "eur_virtual", summary_cents(virtual_total));
 	cJSON_AddNumberToObject(s, "unknown_trades", (double)r->unknown);
 }
 

@@ -22,6 +22,7 @@
 #include "refresh.h"
 #include "scoreboard.h"
 #include "scoreview.h"
+#include "summary.h"
 
 struct options {
 	const char *range;
@@ -120,15 +121,6 @@ parse_range(const char *s, struct tb_date *from, struct tb_date *to)
 	return 0;
 }
 
-static void
-add_number_or_null(cJSON *o, const char *name, double v)
-{
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, name, v);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
 /* The refresh's part of the run summary (the runs row, or a failure). */
 static void
 summarize_refresh(cJSON *s, const struct refresh_result *r)
@@ -149,11 +141,11 @@ summarize_refresh(cJSON *s, const struct refresh_result *r)
 		m = cJSON_CreateObject();
 		cJSON_AddStringToObject(m, "symbol", r->marks[i].symbol);
 		cJSON_AddBoolToObject(m, "stored", r->marks[i].stored);
-		add_number_or_null(m, "close", r->marks[i].close);
+		summary_number(m, "close", r->marks[i].close);
 		if (r->marks[i].stored)
 			cJSON_AddStringToObject(m, "currency",
 			    r->marks[i].currency);
-		add_number_or_null(m, "close_eur", r->marks[i].close_eur);
+		summary_number(m, "close_eur", r->marks[i].close_eur);
 		if (!r->marks[i].stored)
 			cJSON_AddStringToObject(m, "error", r->marks[i].error);
 		cJSON_AddItemToArray(marks, m);

@@ -21,6 +21,7 @@
 #include "app.h"
 #include "money.h"
 #include "sell.h"
+#include "summary.h"
 
 static void	usage(int status) __attribute__((noreturn));
 static int	valid_symbol(const char *s);
@@ -145,24 +146,6 @@ bad_option(const char *what, const char *value)
 }
 
 static void
-add_number_or_null(cJSON *o, const char *name, double v)
-{
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, name, v);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
-static void
-add_string_or_null(cJSON *o, const char *name, const char *v)
-{
-	if (v != NULL && *v != '\0')
-		cJSON_AddStringToObject(o, name, v);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
-static void
 add_cents(cJSON *o, const char *name, money_cents c)
 {
 	if (c >= 0)
@@ -176,10 +159,10 @@ summarize_real(cJSON *s, const struct order_result *r)
 {
 	if (r->trade_id != 0)
 		cJSON_AddNumberToObject(s, "trade_id", (double)r->trade_id);
-	add_string_or_null(s, "broker_ticker", r->broker_ticker);
-	add_string_or_null(s, "broker_order_id", r->broker_order_id);
-	add_number_or_null(s, "price", r->price);
-	add_string_or_null(s, "currency", r->currency);
+	summary_string(s, "broker_ticker", r->broker_ticker);
+	summary_string(s, "broker_order_id", r->broker_order_id);
+	summary_number(s, "price", r->price);
+	summary_string(s, "currency", r->currency);
 	add_cents(s, "value_eur", r->value);
 	if (r->reason[0] != '\0')
 		cJSON_AddStringToObject(s, "reason", r->reason);
@@ -190,9 +173,9 @@ summarize_virtual(cJSON *s, const struct virtual_result *r)
 {
 	if (r->trade_id != 0)
 		cJSON_AddNumberToObject(s, "trade_id", (double)r->trade_id);
-	add_number_or_null(s, "price", r->price);
-	add_string_or_null(s, "currency", r->currency);
-	add_number_or_null(s, "value_eur", isfinite(r->amount_eur) &&
+	summary_number(s, "price", r->price);
+	summary_string(s, "currency", r->currency);
+	summary_number(s, "value_eur", isfinite(r->amount_eur) &&
 	    r->amount_eur > 0 ? round(r->amount_eur * 100) / 100 : NAN);
 	add_cents(s, "fees_eur", r->cash >= 0 ? r->fees : MONEY_INVALID);
 	add_cents(s, "proceeds_eur", r->cash);
@@ -209,10 +192,10 @@ summarize(cJSON *s, const struct sell_input *in, const struct sell_result *r)
 	cJSON_AddStringToObject(s, "ticker", in->ticker);
 	cJSON_AddStringToObject(s, "kind", sell_kind_name(r->kind));
 	cJSON_AddBoolToObject(s, "dry_run", in->dry_run);
-	add_number_or_null(s, "held", r->held);
-	add_number_or_null(s, "broker_held", r->broker_held);
-	add_number_or_null(s, "quantity", r->quantity > 0 ? r->quantity : NAN);
-	add_string_or_null(s, "sell_status", r->status);
+	summary_number(s, "held", r->held);
+	summary_number(s, "broker_held", r->broker_held);
+	summary_number(s, "quantity", r->quantity > 0 ? r->quantity : NAN);
+	summary_string(s, "sell_status", r->status);
 	if (r->reason[0] != '\0')
 		cJSON_AddStringToObject(s, "reason", r->reason);
 	if (r->kind == SELL_REAL) {

@@ -24,8 +24,8 @@ struct pick {
 	char ticker[SYMBOLS_MAX];
 	double amount_eur;
 	int approved;
-	int todo;			/* no earlier row stands: do it now */
-	struct order_result real;	/* what stands instead (not todo) */
+	int due;			/* no earlier row stands: do it now */
+	struct order_result real;	/* what stands instead (not due) */
 	struct virtual_result virt;
 };
 
@@ -278,7 +278,7 @@ plan_real(struct run *r, tb_err *e)
 		if ((rc = orders_earlier(&r->ctx, r->in->main_trader,
 		    p->ticker, 0, &p->real, e)) != 0)
 			return rc;
-		p->todo = p->real.status == NULL;
+		p->due = p->real.status == NULL;
 	}
 	return 0;
 }
@@ -297,7 +297,7 @@ plan_virtual(struct run *r, tb_err *e)
 		    r->in->virtual_trader, p->ticker, 0, r->in->force,
 		    &p->virt, e)) != 0)
 			return rc;
-		p->todo = p->virt.status == NULL;
+		p->due = p->virt.status == NULL;
 	}
 	return 0;
 }
@@ -357,12 +357,12 @@ read_account(struct run *r)
 
 /* How many real picks are to be sent now. */
 static size_t
-real_todo(const struct run *r)
+real_due(const struct run *r)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < r->nreal; i++)
-		n += r->real[i].todo;
+		n += r->real[i].due;
 	return n;
 }
 
@@ -433,7 +433,7 @@ fetch_hinted(struct run *r, const char **symbols, size_t n,
 
 /* Step 4: quotes for every pick to do, and the account's pair. */
 static int
-fetch_quotes(struct run *r, size_t nreal_todo, tb_err *e)
+fetch_quotes(struct run *r, size_t nreal_due, tb_err *e)
 {
 	const char **symbols, *pairs[1];
 	char pair[16];
@@ -443,12 +443,12 @@ fetch_quotes(struct run *r, size_t nreal_todo, tb_err *e)
 	if ((symbols = calloc(r->nreal + r->nvirt + 1, sizeof *symbols)) ==
 	    NULL)
 		return tb_errf(e, TB_EINTERNAL, "out of memory");
-	for (i = 0; nreal_todo > 0 && i < r->nreal; i++)
-		if (r->real[i].todo)
+	for (i = 0; nreal_due > 0 && i < r->nreal; i++)
+		if (r->real[i].due)
 			symbols[n++] = r->real[i].ticker;
 	/* A virtual pick of the same symbol shares its quote. */
 	for (i = 0; i < r->nvirt; i++)
-		if (r->virt[i].todo && !listed(symbols, n, r->virt[i].ticker))
+		if (r->virt[i].due && !listed(symbols, n, r->virt[i].ticker))
 			symbols[n++] = r->virt[i].ticker;
 	if (r->out->have_account && strcmp(r->out->account.currency, "EUR") !=
 	    0) {
@@ -518,7 +518,7 @@ real_orders(struct run *r)
 		o = &out->orders[out->norders++];
 		snprintf(o->ticker, sizeof o->ticker, "%s", p->ticker);
 		o->amount_eur = p->amount_eur;
-		if (!p->todo) {
+		if (!p->due) {
 			o->r = p->real;
 			continue;
 		}
@@ -586,7 +586,7 @@ virtual_trades(struct run *r)
 		p = &r->virt[i];
 		v = &out->virt[out->nvirt++];
 		snprintf(v->ticker, sizeof v->ticker, "%s", p->ticker);
-		if (!p->todo) {
+		if (!p->due) {
 			v->r = p->virt;
 			continue;
 		}
@@ -646,7 +646,7 @@ trade(struct run *r)
 		if (rc == TB_EINTERNAL)
 			return;
 	}
-	nreal = r->out->no_real_orders[0] == '\0' ? real_todo(r) : 0;
+	nreal = r->out->no_real_orders[0] == '\0' ? real_due(r) : 0;
 	if (nreal > 0)
 		read_account(r);
 	if ((rc = fetch_quotes(r, nreal, &e)) != 0 ||

@@ -73,3 +73,21 @@ summary_round(cJSON *doc)
 	if (doc != NULL)
 		round_item(doc, NULL);
 }
+
+void
+summary_number(cJSON *o, const char *name, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+void
+summary_string(cJSON *o, const char *name, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		cJSON_AddStringToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}

@@ -30,4 +30,10 @@ double summary_cents(double eur);
 /* Round, in place, every amount and price of doc (see above). */
 void summary_round(cJSON *doc);
 
+/* Add name: v, or name: null when v is not finite (NAN: unknown). */
+void summary_number(cJSON *o, const char *name, double v);
+
+/* Add name: "v", or name: null when v is NULL or "". */
+void summary_string(cJSON *o, const char *name, const char *v);
+
 #endif
