@@ -269,9 +269,9 @@ plain_verdict(const struct http_request *r, void *arg)
 	return HTTP_FAIL;
 }
 
-/* One round: the charts of todo[0..n-1] from bases[host]. */
+/* One round: the charts of asked[0..n-1] from bases[host]. */
 static int
-round_of(struct yahoo *y, struct yahoo_answer **todo, size_t n, int host,
+round_of(struct yahoo *y, struct yahoo_answer **asked, size_t n, int host,
     int session, tb_err *e)
 {
 	char cookie_header[YAHOO_COOKIE_MAX + 16];
@@ -290,8 +290,8 @@ round_of(struct yahoo *y, struct yahoo_answer **todo, size_t n, int host,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		f[i].a = todo[i];
-		if ((f[i].url = chart_url(y, host, todo[i]->symbol, session)) ==
+		f[i].a = asked[i];
+		if ((f[i].url = chart_url(y, host, asked[i]->symbol, session)) ==
 		    NULL) {
 			rc = tb_errf(e, TB_EINTERNAL, "yahoo: out of memory");
 			goto out;
@@ -324,46 +324,46 @@ out:
 
 /*
  * The answers of a[0..n-1] that Yahoo refused (only those refused with
- * 401 or 403 when auth_only) into todo; their count.
+ * 401 or 403 when auth_only) into asked; their count.
  */
 static size_t
 refused(struct yahoo_answer *a, size_t n, int auth_only,
-    struct yahoo_answer **todo)
+    struct yahoo_answer **asked)
 {
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++)
 		if (a[i].refused && (!auth_only || a[i].status == 401 ||
 		    a[i].status == 403))
-			todo[k++] = &a[i];
+			asked[k++] = &a[i];
 	return k;
 }
 
 int
 yahoo_charts(struct yahoo *y, struct yahoo_answer *a, size_t n, tb_err *e)
 {
-	struct yahoo_answer **todo;
+	struct yahoo_answer **asked;
 	size_t i, k;
 	int rc;
 
 	if (n == 0)
 		return 0;
-	if ((todo = calloc(n, sizeof *todo)) == NULL)
+	if ((asked = calloc(n, sizeof *asked)) == NULL)
 		return tb_errf(e, TB_EINTERNAL, "yahoo: out of memory");
 	for (i = 0; i < n; i++)
-		todo[i] = &a[i];
+		asked[i] = &a[i];
 	/* A session known from an earlier call is used from the start. */
-	rc = round_of(y, todo, n, 0, y->crumb[0] != '\0', e);
-	if (rc == 0 && (k = refused(a, n, 0, todo)) > 0 &&
+	rc = round_of(y, asked, n, 0, y->crumb[0] != '\0', e);
+	if (rc == 0 && (k = refused(a, n, 0, asked)) > 0 &&
 	    get_session(y, 0) == 0) {
 		log_info("yahoo: %zu chart(s) refused; asking again with a "
 		    "session%s", k, y->nbases > 1 ? " on the other host" : "");
-		rc = round_of(y, todo, k, y->nbases > 1 ? 1 : 0, 1, e);
-		if (rc == 0 && (k = refused(a, n, 1, todo)) > 0 &&
+		rc = round_of(y, asked, k, y->nbases > 1 ? 1 : 0, 1, e);
+		if (rc == 0 && (k = refused(a, n, 1, asked)) > 0 &&
 		    get_session(y, 1) == 0)
-			rc = round_of(y, todo, k, 0, 1, e);
+			rc = round_of(y, asked, k, 0, 1, e);
 	}
-	free(todo);
+	free(asked);
 	return rc;
 }
 
